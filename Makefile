@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine: `make site` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.tadmur-installed
+PIP := $(BIN)/pip --quiet --disable-pip-version-check
+
+.PHONY: site docs serve test lint check chromium bench clean
+
+# The virtual environment, with pinned dependencies and the build package installed in place.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP)
+
+## Generate docs/ from seeds/ and data/, then build site/ with `mkdocs build --strict`.
+site: $(STAMP)
+	$(BIN)/tadmur site
+
+## Generate docs/ only.
+docs: $(STAMP)
+	$(BIN)/tadmur docs
+
+## Validate seeds, catalog and rules without writing anything.
+check: $(STAMP)
+	$(BIN)/tadmur check
+
+## Preview the site at http://127.0.0.1:8000 (regenerate with `make docs` after editing seeds or data).
+serve: $(STAMP)
+	$(BIN)/tadmur docs
+	$(BIN)/mkdocs serve
+
+# Browser tests use Debian's Chromium; nothing downloads a browser build.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests
+
+## The whole test suite: lint, unit tests, end-to-end build and browser tests.
+test: $(STAMP) chromium lint
+	$(BIN)/pytest
+
+## Speed and memory of the matcher and the build on a synthetic corpus.
+bench: $(STAMP)
+	$(BIN)/python tests/benchmark.py
+
+clean:
+	rm -rf site .site-* .pytest_cache test-artifacts

@@ -1,0 +1,68 @@
+"""Command line: a thin layer over the library (see `tadmur --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .errors import BuildError
+from .paths import Project
+
+
+def _report(result) -> None:
+    kb = result.kb
+    kinds = Counter(e.kind for e in kb.entities.values())
+    unreviewed = [e for e in kb.entities.values() if not e.reviewed]
+    print(f"tadmur: {len(kb.articles)} articles, {len(kb.mentions)} mentions, "
+          f"{kinds['actor']} actors, {kinds['weapon']} weapons, {kinds['place']} places "
+          f"({len(unreviewed)} unreviewed)")
+    for e in sorted(unreviewed, key=lambda e: (e.kind, e.name)):
+        print(f"  unreviewed {e.kind}: {e.name} [{e.rule}] -> docs/{e.doc_path}")
+    weak = [r for r in kb.review if r.entity is None]
+    if weak:
+        print(f"  {len(weak)} more candidate names on the review page (docs/review.md)")
+    if result.written:
+        w = result.written
+        print(f"  docs/: {w['written']} written, {w['unchanged']} unchanged, {w['removed']} removed")
+    print("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tadmur", description="Build the Tadmur conflict explainer.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate seeds, catalog and rules; write nothing")
+    sub.add_parser("docs", help="generate docs/ from seeds/ and data/")
+    site = sub.add_parser("site", help="generate docs/ and build site/ with MkDocs (--strict)")
+    site.add_argument("--no-strict", action="store_true")
+    sub.add_parser("gazetteer", help="regenerate data/catalog/places-gazetteer.yml from GeoNames")
+    args = parser.parse_args(argv)
+    project = Project(args.root.resolve())
+    from . import pipeline  # imported late so `tadmur --help` stays fast
+
+    try:
+        if args.command == "check":
+            result = pipeline.generate(project)
+            _report(result)
+            print("tadmur: inputs are valid")
+        elif args.command == "docs":
+            _report(pipeline.build_docs(project))
+        elif args.command == "site":
+            _report(pipeline.build_docs(project))
+            pipeline.build_site(project, strict=not args.no_strict)
+            print(f"tadmur: site built in {project.site}")
+        elif args.command == "gazetteer":
+            from . import gazetteer
+
+            gazetteer.main()
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("error: nothing was written; docs/ and site/ are as they were", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

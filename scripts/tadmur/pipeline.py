@@ -1,0 +1,94 @@
+"""The whole build as one function over the project's files: `build(project)`.
+
+Everything is read and validated first; only then is anything written. A BuildError (bad seed, bad
+catalog entry) therefore leaves docs/ and site/ exactly as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import load_catalog
+from .discover import load_discovery_rules
+from .export import dumps, export
+from .extract import extract
+from .ingest import ingest, load_rules
+from .kb import KB, build_kb
+from .matcher import Matcher
+from .paths import Project
+from .render import render_site
+from .seeds import load_seeds
+from .writer import write_tree
+
+
+@dataclass
+class BuildResult:
+    kb: KB
+    files: dict[str, str]
+    timings: dict[str, float] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+
+
+def generate(project: Project) -> BuildResult:
+    """Read and validate every input, run every stage in memory, and return the docs/ files."""
+    t = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = round(now - t, 3)
+        t = now
+
+    catalog = load_catalog(project.catalog, project.schema / "catalog.schema.json", project.root)
+    ingest_rules = load_rules(project.rules / "ingest.yml")
+    disc_rules = load_discovery_rules(project.rules / "discovery.yml")
+    articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
+    lap("load")
+    docs = {a.id: ingest(a, ingest_rules) for a in articles}
+    lap("ingest")
+    matcher = Matcher(list(catalog.entities.values()))
+    extractions = [extract(docs[a.id], matcher, disc_rules) for a in articles]
+    lap("extract")
+    kb = build_kb(articles, docs, catalog, extractions, disc_rules.review_min_mentions)
+    lap("knowledge base")
+    files = render_site(kb, project.templates)
+    files["data/knowledge.json"] = dumps(export(kb))
+    files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(encoding="utf-8")
+    lap("render")
+    return BuildResult(kb, files, timings)
+
+
+def build_docs(project: Project) -> BuildResult:
+    result = generate(project)
+    t = time.perf_counter()
+    result.written = write_tree(project.docs, result.files)
+    result.timings["write"] = round(time.perf_counter() - t, 3)
+    return result
+
+
+def build_site(project: Project, strict: bool = True) -> None:
+    """Run MkDocs into a temporary folder and swap it in only if it succeeded."""
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project.root / "mkdocs.yml"),
+           "-d", str(tmp)]
+    if strict:
+        cmd.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # the banner is not a build problem
+    proc = subprocess.run(cmd, cwd=project.root, env=env)
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise SystemExit(f"mkdocs build failed (exit {proc.returncode}); the previous site/ is unchanged")
+    old = project.root / ".site-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if project.site.exists():
+        project.site.rename(old)
+    tmp.rename(project.site)
+    shutil.rmtree(old, ignore_errors=True)

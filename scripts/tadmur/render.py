@@ -1,0 +1,269 @@
+"""Stage 5: render the knowledge base as Markdown pages (one emitter per kind of page).
+
+`render_site(kb, templates_dir)` returns {path under docs/: Markdown text}. Page structure and
+wording live in templates/*.md.j2 (Jinja2); this module only prepares the data they show. All text
+from articles passes through `md_escape`, so it renders as inert text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+
+import jinja2
+
+from .catalog import KIND_DIRS, KINDS, Entity
+from .ingest import Paragraph
+from .kb import KB, Mention
+from .mdtext import link, md_escape
+
+KIND_TITLES = {"actor": "Actors", "weapon": "Weapons", "place": "Places"}
+KIND_SINGULAR = {"actor": "Actor", "weapon": "Weapon", "place": "Place"}
+ROLE_LABELS = {
+    "body": "",
+    "caption": "Photo caption",
+    "embed": "Embedded post",
+    "headline": "Headline from another outlet, listed on the page",
+    "comment": "Reader's comment, not the outlet's words",
+}
+
+
+def rel(src: str, dst: str, anchor: str | None = None) -> str:
+    """Relative link from one docs/ file to another, as MkDocs resolves and validates it."""
+    path = posixpath.relpath(dst, posixpath.dirname(src) or ".")
+    return f"{path}#{anchor}" if anchor else path
+
+
+def fmt_date(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b')} {d.year}"
+
+
+def _url(u: str) -> str:
+    """An external URL made safe as a Markdown link target (no spaces, brackets or quotes)."""
+    return urllib.parse.quote(u, safe=":/?#@!$&*+,;=%-._~")
+
+
+def _yaml_str(s: str) -> str:
+    """A YAML-safe scalar for front matter (JSON strings are valid YAML)."""
+    return json.dumps(" ".join(str(s).split()), ensure_ascii=False)
+
+
+class Renderer:
+    def __init__(self, kb: KB, templates: Path):
+        self.kb = kb
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=False,  # output is Markdown; untrusted text is escaped explicitly with |md
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["md"] = md_escape
+        self.env.filters["yaml"] = _yaml_str
+        self.env.filters["date"] = fmt_date
+        self.env.filters["url"] = _url
+        self.source_path = {a.id: f"sources/{a.id}.md" for a in kb.articles}
+
+    # ---- helpers shared by emitters -------------------------------------------------------------
+    def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
+        ent = self.kb.entities.get(eid) or self.kb.catalog.entities.get(eid)
+        if eid not in self.kb.entities:
+            return md_escape(label or (ent.name if ent else eid))
+        return link(label or ent.name, rel(src, ent.doc_path))
+
+    def page_link(self, src: str, key: str) -> str:
+        kind, _, ident = key.partition(":")
+        if kind == "source":
+            art = self.kb.article(ident)
+            return link(art.title, rel(src, self.source_path[ident]))
+        return self.entity_link(src, ident)
+
+    def quote(self, m: Mention) -> str:
+        """The sentence that states a mention, with the name in bold, escaped."""
+        para = self._para(m.article, m.paragraph)
+        s0, s1 = para.sentences[m.sentence]
+        return (md_escape(para.text[s0:m.start]) + "**" + md_escape(para.text[m.start:m.end]) + "**"
+                + md_escape(para.text[m.end:s1]))
+
+    def _para(self, article_id: str, n: int) -> Paragraph:
+        return self.kb.docs[article_id].paragraphs[n - 1]
+
+    def render(self, template: str, **ctx) -> str:
+        text = self.env.get_template(template).render(**ctx)
+        return text.rstrip("\n") + "\n"
+
+    # ---- emitters ---------------------------------------------------------------------------------
+    def entity_page(self, ent: Entity) -> str:
+        src = ent.doc_path
+        kb = self.kb
+        ms = kb.by_entity.get(ent.id, [])
+        groups = []
+        for art in sorted({m.article for m in ms}, key=lambda a: (kb.article(a).published, a)):
+            art_obj = kb.article(art)
+            items = []
+            seen = set()
+            for m in (x for x in ms if x.article == art):
+                if (m.paragraph, m.sentence) in seen:
+                    continue
+                seen.add((m.paragraph, m.sentence))
+                para = self._para(art, m.paragraph)
+                speaker = para.author if para.role in ("comment", "embed", "headline") else None
+                items.append({
+                    "quote": self.quote(m),
+                    "link": rel(src, self.source_path[art], f"p{m.paragraph}"),
+                    "paragraph": m.paragraph,
+                    "role": ROLE_LABELS.get(para.role, ""),
+                    "speaker": md_escape(speaker) if speaker else "",
+                })
+            groups.append({
+                "title": link(art_obj.title, rel(src, self.source_path[art])),
+                "outlet": md_escape(art_obj.outlet),
+                "date": fmt_date(art_obj.published),
+                "items": items,
+            })
+        affiliation = [f"{md_escape(r)} {self.entity_link(src, t)}" for t, r in ent.affiliation]
+        incoming_aff = [
+            f"{self.entity_link(src, other.id)} ({md_escape(r)})"
+            for other in kb.entities.values() for t, r in other.affiliation if t == ent.id
+        ]
+        contains = sorted((e for e in kb.entities.values() if e.within == ent.id), key=lambda e: e.name)
+        return self.render(
+            "entity.md.j2",
+            e=ent,
+            kind=KIND_SINGULAR[ent.kind],
+            index_link=rel(src, f"{KIND_DIRS[ent.kind]}/index.md"),
+            review_link=rel(src, "review.md"),
+            aliases=[md_escape(a) for a in ent.aliases],
+            affiliation=affiliation,
+            incoming_affiliation=incoming_aff,
+            within=self.entity_link(src, ent.within) if ent.within else "",
+            contains=[self.entity_link(src, c.id) for c in contains],
+            mention_count=len(ms),
+            article_count=len(groups),
+            groups=groups,
+            cooccur=[{"link": self.entity_link(src, o), "kind": KIND_SINGULAR[kb.entities[o].kind], "n": n}
+                     for o, n in kb.cooccur.get(ent.id, [])],
+            incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
+        )
+
+    def source_page(self, art_id: str) -> str:
+        kb = self.kb
+        art = kb.article(art_id)
+        doc = kb.docs[art_id]
+        src = self.source_path[art_id]
+        by_para: dict[int, list[Mention]] = {}
+        for m in kb.by_article.get(art_id, []):
+            by_para.setdefault(m.paragraph, []).append(m)
+        sections: dict[str, list[dict]] = {"report": [], "headline": [], "comment": [], "furniture": []}
+        for p in doc.paragraphs:
+            section = p.role if p.role in ("headline", "comment", "furniture") else "report"
+            sections[section].append({
+                "n": p.n,
+                "text": self._linked_text(src, p, by_para.get(p.n, [])),
+                "label": ROLE_LABELS.get(p.role, ""),
+                "speaker": md_escape(p.author) if p.author else "",
+                "line": p.line,
+            })
+        counts = Counter(m.entity for m in kb.by_article.get(art_id, []))
+        named = sorted(counts, key=lambda e: (kb.entities[e].kind, kb.entities[e].name.lower()))
+        return self.render(
+            "source.md.j2",
+            a=art,
+            sections=sections,
+            dropped=doc.dropped,
+            named=[{"link": self.entity_link(src, e), "kind": KIND_SINGULAR[kb.entities[e].kind], "n": counts[e]}
+                   for e in named],
+            incoming=[],
+        )
+
+    def _linked_text(self, src: str, p: Paragraph, ms: list[Mention]) -> str:
+        out, pos = [], 0
+        for m in sorted(ms, key=lambda m: m.start):
+            if m.start < pos:
+                continue
+            out.append(md_escape(p.text[pos:m.start]))
+            out.append(self.entity_link(src, m.entity, p.text[m.start:m.end]))
+            pos = m.end
+        out.append(md_escape(p.text[pos:]))
+        return "".join(out)
+
+    def kind_index(self, kind: str) -> str:
+        src = f"{KIND_DIRS[kind]}/index.md"
+        rows = []
+        for e in sorted((e for e in self.kb.entities.values() if e.kind == kind), key=lambda e: e.name.lower()):
+            ms = self.kb.by_entity.get(e.id, [])
+            rows.append({
+                "link": link(e.name, rel(src, e.doc_path)),
+                "type": md_escape(e.type),
+                "aliases": md_escape(", ".join(e.aliases[:6])),
+                "mentions": len(ms),
+                "articles": len({m.article for m in ms}),
+                "reviewed": e.reviewed,
+            })
+        return self.render("kind_index.md.j2", kind=kind, title=KIND_TITLES[kind], rows=rows,
+                           review_link=rel(src, "review.md"))
+
+    def sources_index(self) -> str:
+        src = "sources/index.md"
+        rows = [{
+            "link": link(a.title, rel(src, self.source_path[a.id])),
+            "outlet": md_escape(a.outlet),
+            "date": fmt_date(a.published),
+            "certainty": a.published_certainty,
+            "mentions": len(self.kb.by_article.get(a.id, [])),
+        } for a in sorted(self.kb.articles, key=lambda a: (a.published, a.id))]
+        return self.render("sources_index.md.j2", rows=rows)
+
+    def review_page(self) -> str:
+        src = "review.md"
+        rows = []
+        for r in self.kb.review:
+            art, _, anchor = r.example.partition("#")
+            rows.append({
+                "name": self.entity_link(src, r.entity, r.name) if r.entity else md_escape(r.name),
+                "kind": r.kind, "rule": md_escape(r.rule), "count": r.count,
+                "example": link(self.kb.article(art).title, rel(src, self.source_path[art], anchor)),
+                "page": bool(r.entity),
+            })
+        return self.render("review.md.j2", rows=rows)
+
+    def home(self) -> str:
+        kb = self.kb
+        top = {}
+        for kind in KINDS:
+            ents = [e for e in kb.entities.values() if e.kind == kind and e.reviewed]
+            ents.sort(key=lambda e: (-len(kb.by_entity.get(e.id, [])), e.name))
+            top[kind] = [self.entity_link("index.md", e.id) for e in ents[:8]]
+        dates = sorted(a.published for a in kb.articles)
+        return self.render(
+            "home.md.j2",
+            counts={k: sum(1 for e in kb.entities.values() if e.kind == k) for k in KINDS},
+            n_articles=len(kb.articles),
+            n_mentions=len(kb.mentions),
+            first=fmt_date(dates[0]) if dates else "",
+            last=fmt_date(dates[-1]) if dates else "",
+            top=top,
+            titles=KIND_TITLES,
+            dirs=KIND_DIRS,
+            unreviewed=sum(1 for e in kb.entities.values() if not e.reviewed),
+        )
+
+
+def render_site(kb: KB, templates: Path) -> dict[str, str]:
+    """Every generated Markdown page, keyed by its path under docs/."""
+    r = Renderer(kb, templates)
+    files: dict[str, str] = {"index.md": r.home(), "review.md": r.review_page(),
+                             "sources/index.md": r.sources_index(),
+                             "about.md": r.render("about.md.j2")}
+    for kind in KINDS:
+        files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
+    for ent in kb.entities.values():
+        files[ent.doc_path] = r.entity_page(ent)
+    for art in kb.articles:
+        files[r.source_path[art.id]] = r.source_page(art.id)
+    return files

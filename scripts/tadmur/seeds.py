@@ -1,0 +1,91 @@
+"""Stage 1: read seeds/*.md (YAML front matter + raw article text) into Article records.
+
+Every problem is a BuildError naming the file and line; nothing is written before all seeds load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .validate import check
+from .yamlio import LineDict, load_yaml, read_text_utf8
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    outlet: str
+    author: str | None
+    published: dt.date
+    published_certainty: str
+    published_note: str | None
+    url: str | None
+    language: str
+    note: str | None
+    path: str  # relative to the project root, for messages and provenance
+    body: str
+    body_line: int  # 1-based line of the body's first line in the seed file
+
+
+def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article:
+    """Parse one seed file, validating its front matter against schema/seed.schema.json."""
+    name = rel or str(path)
+    text = read_text_utf8(path)
+    if not text.strip():
+        raise BuildError(name, 1, "the file is empty; a seed needs YAML front matter and the article text")
+    lines = text.splitlines()
+    if lines[0].strip() != "---":
+        raise BuildError(name, 1, "no front matter: the file must start with a '---' line, then YAML, then '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise BuildError(name, 1, "front matter is not closed: add a '---' line after the YAML") from None
+    meta = load_yaml("\n".join(lines[1:end]), name, line_offset=1)
+    if not isinstance(meta, LineDict):
+        raise BuildError(name, 2, "front matter must be a YAML mapping of field: value")
+    check(meta, schema_path, name, "front matter")
+    try:
+        published = dt.date.fromisoformat(meta["published"])
+    except ValueError:
+        raise BuildError(name, meta.key_lines["published"], f"'published' is not a real date: {meta['published']}")
+    body = "\n".join(lines[end + 1 :])
+    if not body.strip():
+        raise BuildError(name, end + 2, "the article text after the front matter is empty")
+    return Article(
+        id=meta["id"],
+        title=meta["title"].strip(),
+        outlet=meta["outlet"].strip(),
+        author=meta.get("author"),
+        published=published,
+        published_certainty=meta["published_certainty"],
+        published_note=meta.get("published_note"),
+        url=meta.get("url"),
+        language=meta["language"],
+        note=meta.get("note"),
+        path=name,
+        body=body,
+        body_line=end + 2,
+    )
+
+
+def load_seeds(seed_dir: Path, schema_path: Path, root: Path | None = None) -> list[Article]:
+    """Load every seeds/*.md, sorted by id; duplicate ids are an error naming both files."""
+    files = sorted(seed_dir.glob("*.md"))
+    if not files:
+        raise BuildError(seed_dir, None, "no seed articles (*.md) found")
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        if f.name.lower() == "readme.md":
+            continue
+        rel = str(f.relative_to(root)) if root else str(f)
+        art = parse_seed(f, schema_path, rel)
+        if art.id in seen:
+            raise BuildError(rel, 2, f"duplicate article id {art.id!r}: {seen[art.id]} already uses it")
+        seen[art.id] = rel
+        articles.append(art)
+    return sorted(articles, key=lambda a: a.id)

@@ -1,0 +1,61 @@
+"""Write generated files deterministically: only changed files are rewritten, stale ones removed.
+
+A manifest (docs/.tadmur-generated) lists what the build wrote last time, so files a person added
+to docs/ by hand are never deleted. Every path is checked to stay inside docs/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MANIFEST = ".tadmur-generated"
+
+
+def safe_path(base: Path, rel: str) -> Path:
+    target = (base / rel).resolve()
+    base_r = base.resolve()
+    if target != base_r and base_r not in target.parents:
+        raise ValueError(f"refusing to write outside {base}: {rel!r}")
+    return target
+
+
+def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
+    """Make base/ hold exactly the generated files (plus hand-made ones). Returns counts."""
+    base.mkdir(parents=True, exist_ok=True)
+    stats = {"written": 0, "unchanged": 0, "removed": 0}
+    targets = {rel: safe_path(base, rel) for rel in files}  # check every path before writing any
+    for rel in sorted(files):
+        data = files[rel]
+        blob = data.encode("utf-8") if isinstance(data, str) else data
+        path = targets[rel]
+        if path.exists() and path.read_bytes() == blob:
+            stats["unchanged"] += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+        stats["written"] += 1
+    manifest = base / MANIFEST
+    previous = manifest.read_text(encoding="utf-8").split("\n") if manifest.exists() else []
+    for rel in previous:
+        if rel and rel not in files:
+            try:
+                path = safe_path(base, rel)
+            except ValueError:
+                continue
+            if path.is_file():
+                path.unlink()
+                stats["removed"] += 1
+    listing = "\n".join(sorted(files)) + "\n"
+    if not manifest.exists() or manifest.read_text(encoding="utf-8") != listing:
+        manifest.write_text(listing, encoding="utf-8")
+    _prune_empty_dirs(base)
+    return stats
+
+
+def _prune_empty_dirs(base: Path) -> None:
+    for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(d.iterdir()):
+            d.rmdir()

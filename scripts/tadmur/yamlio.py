@@ -1,0 +1,110 @@
+"""YAML loading that keeps line numbers and leaves dates as plain strings.
+
+Dates stay strings so that the JSON Schemas can check them and so that error messages can quote
+exactly what the contributor wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import BuildError
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Drop the timestamp resolver: "2016-12-12" stays a string, checked by the schema.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of each key (1-based, relative to the YAML text)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value", key_node.start_mark
+            )
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
+    """Parse YAML text; syntax errors become BuildError with the file's real line number."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 + line_offset if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BuildError(path, line, f"YAML error: {problem}") from None
+    _shift_lines(data, line_offset)
+    return data
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    if not offset:
+        return
+    if isinstance(data, LineDict):
+        data.line += offset
+        data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
+        for v in data.values():
+            _shift_lines(v, offset)
+    elif isinstance(data, list):
+        for v in data:
+            _shift_lines(v, offset)
+
+
+def line_of(data: Any, path: list) -> int | None:
+    """Best line for a JSON-Schema error path inside line-annotated data."""
+    line = getattr(data, "line", None)
+    node = data
+    for part in path:
+        if isinstance(node, LineDict) and str(part) in node.key_lines:
+            line = node.key_lines[str(part)]
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
+def read_text_utf8(path: Path) -> str:
+    """Read a file as UTF-8, naming the line of the first bad byte."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError(
+            path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -31,6 +31,7 @@ class Entity:
     coordinates: tuple[float, float] | None = None
     within: str | None = None
     plural_suffix: bool = False
+    not_names: tuple[str, ...] = ()  # phrases containing a name that do not mean this entity
     reviewed: bool = True  # False for names found by the discovery rules, not in the catalog
     origin: str = ""  # file:line it was defined at, or the rule that found it
     rule: str | None = None  # discovery rule name, for unreviewed entities
@@ -83,7 +84,11 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
         for raw in data["entities"]:
             where = f"{name}:{raw.line}"
             if raw["id"] in cat.entities:
-                raise BuildError(name, raw.line, f"duplicate entity id {raw['id']!r} (first at {cat.entities[raw['id']].origin})")
+                raise BuildError(
+                    name,
+                    raw.line,
+                    f"duplicate entity id {raw['id']!r} (first at {cat.entities[raw['id']].origin})",
+                )
             coords = raw.get("coordinates")
             ent = Entity(
                 id=raw["id"],
@@ -91,12 +96,19 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
                 name=raw["name"].strip(),
                 description=raw["description"].strip(),
                 type=raw.get("type", "").strip(),
-                aliases=tuple(dict.fromkeys(a.strip() for a in raw.get("aliases", []) if a.strip() != raw["name"].strip())),
-                affiliation=tuple((a["id"], a.get("relation", "affiliated with")) for a in raw.get("affiliation", [])),
+                aliases=tuple(
+                    dict.fromkeys(
+                        a.strip() for a in raw.get("aliases", []) if a.strip() != raw["name"].strip()
+                    )
+                ),
+                affiliation=tuple(
+                    (a["id"], a.get("relation", "affiliated with")) for a in raw.get("affiliation", [])
+                ),
                 wikidata=raw.get("wikidata"),
                 coordinates=(float(coords[0]), float(coords[1])) if coords else None,
                 within=raw.get("within"),
                 plural_suffix=plural,
+                not_names=tuple(raw.get("not_names", [])),
                 origin=where,
             )
             for alias in ent.names():
@@ -106,7 +118,8 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
                 owner = alias_owner.get(key)
                 if owner and owner[0] != ent.id:
                     raise BuildError(
-                        name, raw.line,
+                        name,
+                        raw.line,
                         f"alias {alias!r} of {ent.id!r} is already a name of {owner[0]!r} ({owner[1]}); "
                         "an alias may belong to one entity only",
                     )

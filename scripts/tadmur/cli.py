@@ -15,9 +15,11 @@ def _report(result) -> None:
     kb = result.kb
     kinds = Counter(e.kind for e in kb.entities.values())
     unreviewed = [e for e in kb.entities.values() if not e.reviewed]
-    print(f"tadmur: {len(kb.articles)} articles, {len(kb.mentions)} mentions, "
-          f"{kinds['actor']} actors, {kinds['weapon']} weapons, {kinds['place']} places "
-          f"({len(unreviewed)} unreviewed)")
+    print(
+        f"tadmur: {len(kb.articles)} articles, {len(kb.mentions)} mentions, "
+        f"{kinds['actor']} actors, {kinds['weapon']} weapons, {kinds['place']} places "
+        f"({len(unreviewed)} unreviewed)"
+    )
     for e in sorted(unreviewed, key=lambda e: (e.kind, e.name)):
         print(f"  unreviewed {e.kind}: {e.name} [{e.rule}] -> docs/{e.doc_path}")
     weak = [r for r in kb.review if r.entity is None]
@@ -31,7 +33,9 @@ def _report(result) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tadmur", description="Build the Tadmur conflict explainer.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current folder)")
+    parser.add_argument(
+        "--root", type=Path, default=Path.cwd(), help="project root (default: current folder)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate seeds, catalog and rules; write nothing")
     sub.add_parser("docs", help="generate docs/ from seeds/ and data/")

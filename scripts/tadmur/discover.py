@@ -16,7 +16,9 @@ from .errors import BuildError
 from .yamlio import load_yaml, read_text_utf8
 
 _TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*|[^\w\s]")
-_DESIGNATION = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{0,4}-\d{1,4}[A-Za-z0-9]*(?:-\d+)?|[A-Z]{1,3}\d{1,4}[A-Z]?)(?![\w-])")
+_DESIGNATION = re.compile(
+    r"(?<![\w-])([A-Z][A-Za-z]{0,4}-\d{1,4}[A-Za-z0-9]*(?:-\d+)?|[A-Z]{1,3}\d{1,4}[A-Z]?)(?![\w-])"
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,12 @@ def _chains(tokens, rules: DiscoveryRules, masked):
             if not masked(k) and _is_name_token(tokens[k][0], rules):
                 j = k
                 k += 1
-            elif tokens[k][0].lower() in rules.connectors and k + 1 < n and not masked(k + 1) \
-                    and _is_name_token(tokens[k + 1][0], rules):
+            elif (
+                tokens[k][0].lower() in rules.connectors
+                and k + 1 < n
+                and not masked(k + 1)
+                and _is_name_token(tokens[k + 1][0], rules)
+            ):
                 k += 1
             else:
                 break
@@ -112,14 +118,18 @@ def _chains(tokens, rules: DiscoveryRules, masked):
 
 def _strip_to_name(tokens, i, j, rules: DiscoveryRules):
     """Drop leading stop words ("The", "Last") and English connectors ("the", "of") from a chain."""
-    while i <= j and (tokens[i][0] in rules.stop_words or tokens[i][0] in ("the", "of", "for")) \
-            and tokens[i][0] not in rules.group_prefixes:
+    while (
+        i <= j
+        and (tokens[i][0] in rules.stop_words or tokens[i][0] in ("the", "of", "for"))
+        and tokens[i][0] not in rules.group_prefixes
+    ):
         i += 1
     return i, j
 
 
-def discover(sentence: str, masked_spans: list[tuple[int, int]], rules: DiscoveryRules,
-             sentence_initial: int = 0) -> tuple[list[Finding], list[tuple[int, int, str]]]:
+def discover(
+    sentence: str, masked_spans: list[tuple[int, int]], rules: DiscoveryRules, sentence_initial: int = 0
+) -> tuple[list[Finding], list[tuple[int, int, str]]]:
     """Findings (strong rules) and weak candidates (start, end, text) in one sentence."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     in_mask = [any(s < t[2] and t[1] < e for s, e in masked_spans) for t in tokens]
@@ -138,7 +148,7 @@ def discover(sentence: str, masked_spans: list[tuple[int, int]], rules: Discover
         findings.append(Finding(start, end, name, kind, typ, rule))
 
     def text(i: int, j: int) -> str:
-        return sentence[tokens[i][1]: tokens[j][2]]
+        return sentence[tokens[i][1] : tokens[j][2]]
 
     def lower_words_at(k: int, words: list[str]) -> bool:
         return all(k + x < len(tokens) and tokens[k + x][0] == w for x, w in enumerate(words))
@@ -158,17 +168,28 @@ def discover(sentence: str, masked_spans: list[tuple[int, int]], rules: Discover
         i, j = _strip_to_name(tokens, i, j, rules)
         if i > j:
             continue
-        words = [t[0] for t in tokens[i: j + 1]]
+        words = [t[0] for t in tokens[i : j + 1]]
         if all(w in rules.demonyms or w.lower() in rules.connectors for w in words):
             continue  # "Russian base", "Syrian": an adjective, not a name
         # Person: a title inside or just before the chain, then 2..N name tokens.
         title_at = max((k for k in range(i, j + 1) if tokens[k][0] in rules.person_titles), default=None)
         before = tokens[i - 1][0] if i > 0 else ""
         if title_at is not None and 2 <= j - title_at <= rules.person_max_tokens:
-            add(tokens[title_at + 1][1], tokens[j][2], text(title_at + 1, j), "actor", "person", "title before name")
+            add(
+                tokens[title_at + 1][1],
+                tokens[j][2],
+                text(title_at + 1, j),
+                "actor",
+                "person",
+                "title before name",
+            )
             continue
-        if title_at is None and before in rules.person_titles and 2 <= j - i + 1 <= rules.person_max_tokens \
-                and words[-1] not in rules.group_heads:
+        if (
+            title_at is None
+            and before in rules.person_titles
+            and 2 <= j - i + 1 <= rules.person_max_tokens
+            and words[-1] not in rules.group_heads
+        ):
             add(tokens[i][1], tokens[j][2], text(i, j), "actor", "person", "title before name")
             continue
         # Place: capitalised head inside the chain, or a lowercase head right after it.
@@ -180,8 +201,14 @@ def discover(sentence: str, masked_spans: list[tuple[int, int]], rules: Discover
             end_tok = j + len(head)
             add(tokens[i][1], tokens[end_tok][2], text(i, end_tok), "place", " ".join(head), "place head")
             continue
-        prefix = next((p for p in rules.place_prefixes
-                       if i >= len(p) and [t[0].lower() for t in tokens[i - len(p): i]] == p), None)
+        prefix = next(
+            (
+                p
+                for p in rules.place_prefixes
+                if i >= len(p) and [t[0].lower() for t in tokens[i - len(p) : i]] == p
+            ),
+            None,
+        )
         if prefix and len(words) <= 3:
             add(tokens[i][1], tokens[j][2], text(i, j), "place", "town", "place prefix")
             continue

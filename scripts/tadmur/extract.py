@@ -42,13 +42,34 @@ def extract(doc: Document, matcher: Matcher, rules: DiscoveryRules) -> DocExtrac
             sent = para.text[s0:s1]
             matches = matcher.find(sent)
             for m in matches:
-                out.mentions.append(RawMention(m.entity_id, doc.article.id, para.n, si,
-                                               s0 + m.start, s0 + m.end, m.surface, para.role))
+                out.mentions.append(
+                    RawMention(
+                        m.entity_id,
+                        doc.article.id,
+                        para.n,
+                        si,
+                        s0 + m.start,
+                        s0 + m.end,
+                        m.surface,
+                        para.role,
+                    )
+                )
             findings, weak = discover(sent, [(m.start, m.end) for m in matches], rules)
             for f in findings:
-                out.mentions.append(RawMention(f"new:{f.kind}:{f.name}", doc.article.id, para.n, si,
-                                               s0 + f.start, s0 + f.end, sent[f.start:f.end], para.role,
-                                               f.rule, f.type))
+                out.mentions.append(
+                    RawMention(
+                        f"new:{f.kind}:{f.name}",
+                        doc.article.id,
+                        para.n,
+                        si,
+                        s0 + f.start,
+                        s0 + f.end,
+                        sent[f.start : f.end],
+                        para.role,
+                        f.rule,
+                        f.type,
+                    )
+                )
             for _s, _e, text in weak:
                 out.weak.append((text, para.n, sent))
     out.mentions.sort(key=lambda m: (m.paragraph, m.start))

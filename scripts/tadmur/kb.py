@@ -67,8 +67,13 @@ def _discovered_key(kind: str, name: str) -> str:
     return f"{kind}:" + re.sub(r"^the ", "", alias_key(name))
 
 
-def build_kb(articles: list[Article], docs: dict[str, Document], catalog: Catalog,
-             extractions: list[DocExtraction], review_min_mentions: int = 2) -> KB:
+def build_kb(
+    articles: list[Article],
+    docs: dict[str, Document],
+    catalog: Catalog,
+    extractions: list[DocExtraction],
+    review_min_mentions: int = 2,
+) -> KB:
     # 1. Discovered names: group by kind + normalised name; a name that is in fact catalogued maps there.
     groups: dict[str, list[RawMention]] = defaultdict(list)
     resolved: dict[int, str] = {}
@@ -102,9 +107,15 @@ def build_kb(articles: list[Article], docs: dict[str, Document], catalog: Catalo
         typ = Counter(m.type for m in ms).most_common(1)[0][0]
         surfaces = sorted({m.surface for m in ms} - {name})
         entities[eid] = Entity(
-            id=eid, kind=kind, name=name, type=typ or "",
+            id=eid,
+            kind=kind,
+            name=name,
+            type=typ or "",
             description=f"Found in the articles by the '{rule}' rule; not yet reviewed or catalogued.",
-            aliases=tuple(surfaces), reviewed=False, origin=f"rule: {rule}", rule=rule,
+            aliases=tuple(surfaces),
+            reviewed=False,
+            origin=f"rule: {rule}",
+            rule=rule,
         )
         review.append(ReviewItem(name, kind, rule, len(ms), eid, f"{ms[0].article}#p{ms[0].paragraph}"))
     for idx, m in enumerate(all_raw):
@@ -113,8 +124,10 @@ def build_kb(articles: list[Article], docs: dict[str, Document], catalog: Catalo
             resolved[idx] = key_to_id[_discovered_key(kind, name)]
 
     mentions = sorted(
-        {Mention(resolved[i], m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role)
-         for i, m in enumerate(all_raw)},
+        {
+            Mention(resolved[i], m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role)
+            for i, m in enumerate(all_raw)
+        },
         key=lambda m: (m.article, m.paragraph, m.start, m.entity),
     )
     for m in mentions:

@@ -51,6 +51,11 @@ class Matcher:
                     plural=ent.plural_suffix,
                 )
                 table.setdefault(alias_key(alias), []).append(v)
+            # A blocker ("think tank") outcompetes the name inside it as a longer match, then is dropped.
+            for phrase in ent.not_names:
+                phrase = " ".join(phrase.split())
+                blocker = _Variant("", fold(phrase), False, False, ent.plural_suffix)
+                table.setdefault(alias_key(phrase), []).append(blocker)
         for key, variants in table.items():
             self._auto.add_word(key, (len(key), tuple(variants)))
         self.size = len(table)
@@ -73,7 +78,11 @@ class Matcher:
                 stop = end
                 if stop < len(text) and _word_char(text[stop]):
                     # "TOWs", "T-62s": a plural s, if the kind allows it and the word ends there.
-                    if not (v.plural and text[stop] == "s" and (stop + 1 == len(text) or not _word_char(text[stop + 1]))):
+                    if not (
+                        v.plural
+                        and text[stop] == "s"
+                        and (stop + 1 == len(text) or not _word_char(text[stop + 1]))
+                    ):
                         continue
                     stop += 1
                 surface = folded[start:end]
@@ -82,6 +91,8 @@ class Matcher:
                         continue
                 elif v.initial_cap and not text[start].isupper():
                     continue
+                elif not v.entity_id:  # a blocker matches whatever the case
+                    pass
                 cands.append((start, stop, v.entity_id))
                 break
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2]))
@@ -89,7 +100,8 @@ class Matcher:
         last_end = -1
         for start, end, eid in cands:
             if start >= last_end:
-                out.append(Match(start, end, eid, text[start:end]))
+                if eid:
+                    out.append(Match(start, end, eid, text[start:end]))
                 last_end = end
         return out
 

@@ -17,15 +17,26 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .discover import load_discovery_rules
+from .errors import BuildError
 from .export import dumps, export
 from .extract import extract
 from .ingest import ingest, load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
+from .mdtext import md_escape
 from .paths import Project
 from .render import render_site
 from .seeds import load_seeds
 from .writer import write_tree
+from .yamlio import load_yaml, read_text_utf8
+
+
+def load_site_config(path: Path) -> dict:
+    """data/site.yml: the subject line and introduction shown on the home page."""
+    data = load_yaml(read_text_utf8(path), str(path)) if path.exists() else {}
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("subject", "intro")):
+        raise BuildError(path, 1, "data/site.yml needs text fields 'subject' and 'intro'")
+    return {"subject": md_escape(data["subject"]), "intro": md_escape(data["intro"])}
 
 
 @dataclass
@@ -59,9 +70,11 @@ def generate(project: Project) -> BuildResult:
     lap("extract")
     kb = build_kb(articles, docs, catalog, extractions, disc_rules.review_min_mentions)
     lap("knowledge base")
-    files = render_site(kb, project.templates)
+    files = render_site(kb, project.templates, load_site_config(project.root / "data" / "site.yml"))
     files["data/knowledge.json"] = dumps(export(kb))
-    files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(encoding="utf-8")
+    files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
+        encoding="utf-8"
+    )
     lap("render")
     return BuildResult(kb, files, timings)
 
@@ -77,8 +90,18 @@ def build_docs(project: Project) -> BuildResult:
 def build_site(project: Project, strict: bool = True) -> None:
     """Run MkDocs into a temporary folder and swap it in only if it succeeded."""
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project.root / "mkdocs.yml"),
-           "-d", str(tmp)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--clean",
+        "-q",
+        "-f",
+        str(project.root / "mkdocs.yml"),
+        "-d",
+        str(tmp),
+    ]
     if strict:
         cmd.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # the banner is not a build problem

@@ -53,8 +53,9 @@ def _yaml_str(s: str) -> str:
 
 
 class Renderer:
-    def __init__(self, kb: KB, templates: Path):
+    def __init__(self, kb: KB, templates: Path, site: dict | None = None):
         self.kb = kb
+        self.site = site or {"subject": "a conflict", "intro": ""}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=False,  # output is Markdown; untrusted text is escaped explicitly with |md
@@ -87,8 +88,13 @@ class Renderer:
         """The sentence that states a mention, with the name in bold, escaped."""
         para = self._para(m.article, m.paragraph)
         s0, s1 = para.sentences[m.sentence]
-        return (md_escape(para.text[s0:m.start]) + "**" + md_escape(para.text[m.start:m.end]) + "**"
-                + md_escape(para.text[m.end:s1]))
+        return (
+            md_escape(para.text[s0 : m.start])
+            + "**"
+            + md_escape(para.text[m.start : m.end])
+            + "**"
+            + md_escape(para.text[m.end : s1])
+        )
 
     def _para(self, article_id: str, n: int) -> Paragraph:
         return self.kb.docs[article_id].paragraphs[n - 1]
@@ -113,23 +119,29 @@ class Renderer:
                 seen.add((m.paragraph, m.sentence))
                 para = self._para(art, m.paragraph)
                 speaker = para.author if para.role in ("comment", "embed", "headline") else None
-                items.append({
-                    "quote": self.quote(m),
-                    "link": rel(src, self.source_path[art], f"p{m.paragraph}"),
-                    "paragraph": m.paragraph,
-                    "role": ROLE_LABELS.get(para.role, ""),
-                    "speaker": md_escape(speaker) if speaker else "",
-                })
-            groups.append({
-                "title": link(art_obj.title, rel(src, self.source_path[art])),
-                "outlet": md_escape(art_obj.outlet),
-                "date": fmt_date(art_obj.published),
-                "items": items,
-            })
+                items.append(
+                    {
+                        "quote": self.quote(m),
+                        "link": rel(src, self.source_path[art], f"p{m.paragraph}"),
+                        "paragraph": m.paragraph,
+                        "role": ROLE_LABELS.get(para.role, ""),
+                        "speaker": md_escape(speaker) if speaker else "",
+                    }
+                )
+            groups.append(
+                {
+                    "title": link(art_obj.title, rel(src, self.source_path[art])),
+                    "outlet": md_escape(art_obj.outlet),
+                    "date": fmt_date(art_obj.published),
+                    "items": items,
+                }
+            )
         affiliation = [f"{md_escape(r)} {self.entity_link(src, t)}" for t, r in ent.affiliation]
         incoming_aff = [
             f"{self.entity_link(src, other.id)} ({md_escape(r)})"
-            for other in kb.entities.values() for t, r in other.affiliation if t == ent.id
+            for other in kb.entities.values()
+            for t, r in other.affiliation
+            if t == ent.id
         ]
         contains = sorted((e for e in kb.entities.values() if e.within == ent.id), key=lambda e: e.name)
         return self.render(
@@ -146,8 +158,10 @@ class Renderer:
             mention_count=len(ms),
             article_count=len(groups),
             groups=groups,
-            cooccur=[{"link": self.entity_link(src, o), "kind": KIND_SINGULAR[kb.entities[o].kind], "n": n}
-                     for o, n in kb.cooccur.get(ent.id, [])],
+            cooccur=[
+                {"link": self.entity_link(src, o), "kind": KIND_SINGULAR[kb.entities[o].kind], "n": n}
+                for o, n in kb.cooccur.get(ent.id, [])
+            ],
             incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
         )
 
@@ -162,13 +176,15 @@ class Renderer:
         sections: dict[str, list[dict]] = {"report": [], "headline": [], "comment": [], "furniture": []}
         for p in doc.paragraphs:
             section = p.role if p.role in ("headline", "comment", "furniture") else "report"
-            sections[section].append({
-                "n": p.n,
-                "text": self._linked_text(src, p, by_para.get(p.n, [])),
-                "label": ROLE_LABELS.get(p.role, ""),
-                "speaker": md_escape(p.author) if p.author else "",
-                "line": p.line,
-            })
+            sections[section].append(
+                {
+                    "n": p.n,
+                    "text": self._linked_text(src, p, by_para.get(p.n, [])),
+                    "label": ROLE_LABELS.get(p.role, ""),
+                    "speaker": md_escape(p.author) if p.author else "",
+                    "line": p.line,
+                }
+            )
         counts = Counter(m.entity for m in kb.by_article.get(art_id, []))
         named = sorted(counts, key=lambda e: (kb.entities[e].kind, kb.entities[e].name.lower()))
         return self.render(
@@ -176,8 +192,10 @@ class Renderer:
             a=art,
             sections=sections,
             dropped=doc.dropped,
-            named=[{"link": self.entity_link(src, e), "kind": KIND_SINGULAR[kb.entities[e].kind], "n": counts[e]}
-                   for e in named],
+            named=[
+                {"link": self.entity_link(src, e), "kind": KIND_SINGULAR[kb.entities[e].kind], "n": counts[e]}
+                for e in named
+            ],
             incoming=[],
         )
 
@@ -186,8 +204,8 @@ class Renderer:
         for m in sorted(ms, key=lambda m: m.start):
             if m.start < pos:
                 continue
-            out.append(md_escape(p.text[pos:m.start]))
-            out.append(self.entity_link(src, m.entity, p.text[m.start:m.end]))
+            out.append(md_escape(p.text[pos : m.start]))
+            out.append(self.entity_link(src, m.entity, p.text[m.start : m.end]))
             pos = m.end
         out.append(md_escape(p.text[pos:]))
         return "".join(out)
@@ -195,28 +213,40 @@ class Renderer:
     def kind_index(self, kind: str) -> str:
         src = f"{KIND_DIRS[kind]}/index.md"
         rows = []
-        for e in sorted((e for e in self.kb.entities.values() if e.kind == kind), key=lambda e: e.name.lower()):
+        for e in sorted(
+            (e for e in self.kb.entities.values() if e.kind == kind), key=lambda e: e.name.lower()
+        ):
             ms = self.kb.by_entity.get(e.id, [])
-            rows.append({
-                "link": link(e.name, rel(src, e.doc_path)),
-                "type": md_escape(e.type),
-                "aliases": md_escape(", ".join(e.aliases[:6])),
-                "mentions": len(ms),
-                "articles": len({m.article for m in ms}),
-                "reviewed": e.reviewed,
-            })
-        return self.render("kind_index.md.j2", kind=kind, title=KIND_TITLES[kind], rows=rows,
-                           review_link=rel(src, "review.md"))
+            rows.append(
+                {
+                    "link": link(e.name, rel(src, e.doc_path)),
+                    "type": md_escape(e.type),
+                    "aliases": md_escape(", ".join(e.aliases[:6])),
+                    "mentions": len(ms),
+                    "articles": len({m.article for m in ms}),
+                    "reviewed": e.reviewed,
+                }
+            )
+        return self.render(
+            "kind_index.md.j2",
+            kind=kind,
+            title=KIND_TITLES[kind],
+            rows=rows,
+            review_link=rel(src, "review.md"),
+        )
 
     def sources_index(self) -> str:
         src = "sources/index.md"
-        rows = [{
-            "link": link(a.title, rel(src, self.source_path[a.id])),
-            "outlet": md_escape(a.outlet),
-            "date": fmt_date(a.published),
-            "certainty": a.published_certainty,
-            "mentions": len(self.kb.by_article.get(a.id, [])),
-        } for a in sorted(self.kb.articles, key=lambda a: (a.published, a.id))]
+        rows = [
+            {
+                "link": link(a.title, rel(src, self.source_path[a.id])),
+                "outlet": md_escape(a.outlet),
+                "date": fmt_date(a.published),
+                "certainty": a.published_certainty,
+                "mentions": len(self.kb.by_article.get(a.id, [])),
+            }
+            for a in sorted(self.kb.articles, key=lambda a: (a.published, a.id))
+        ]
         return self.render("sources_index.md.j2", rows=rows)
 
     def review_page(self) -> str:
@@ -224,12 +254,16 @@ class Renderer:
         rows = []
         for r in self.kb.review:
             art, _, anchor = r.example.partition("#")
-            rows.append({
-                "name": self.entity_link(src, r.entity, r.name) if r.entity else md_escape(r.name),
-                "kind": r.kind, "rule": md_escape(r.rule), "count": r.count,
-                "example": link(self.kb.article(art).title, rel(src, self.source_path[art], anchor)),
-                "page": bool(r.entity),
-            })
+            rows.append(
+                {
+                    "name": self.entity_link(src, r.entity, r.name) if r.entity else md_escape(r.name),
+                    "kind": r.kind,
+                    "rule": md_escape(r.rule),
+                    "count": r.count,
+                    "example": link(self.kb.article(art).title, rel(src, self.source_path[art], anchor)),
+                    "page": bool(r.entity),
+                }
+            )
         return self.render("review.md.j2", rows=rows)
 
     def home(self) -> str:
@@ -251,15 +285,19 @@ class Renderer:
             titles=KIND_TITLES,
             dirs=KIND_DIRS,
             unreviewed=sum(1 for e in kb.entities.values() if not e.reviewed),
+            site=self.site,
         )
 
 
-def render_site(kb: KB, templates: Path) -> dict[str, str]:
+def render_site(kb: KB, templates: Path, site: dict | None = None) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/."""
-    r = Renderer(kb, templates)
-    files: dict[str, str] = {"index.md": r.home(), "review.md": r.review_page(),
-                             "sources/index.md": r.sources_index(),
-                             "about.md": r.render("about.md.j2")}
+    r = Renderer(kb, templates, site)
+    files: dict[str, str] = {
+        "index.md": r.home(),
+        "review.md": r.review_page(),
+        "sources/index.md": r.sources_index(),
+        "about.md": r.render("about.md.j2"),
+    }
     for kind in KINDS:
         files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
     for ent in kb.entities.values():

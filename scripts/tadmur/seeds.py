@@ -39,7 +39,9 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
         raise BuildError(name, 1, "the file is empty; a seed needs YAML front matter and the article text")
     lines = text.splitlines()
     if lines[0].strip() != "---":
-        raise BuildError(name, 1, "no front matter: the file must start with a '---' line, then YAML, then '---'")
+        raise BuildError(
+            name, 1, "no front matter: the file must start with a '---' line, then YAML, then '---'"
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
@@ -51,7 +53,9 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
     try:
         published = dt.date.fromisoformat(meta["published"])
     except ValueError:
-        raise BuildError(name, meta.key_lines["published"], f"'published' is not a real date: {meta['published']}")
+        raise BuildError(
+            name, meta.key_lines["published"], f"'published' is not a real date: {meta['published']}"
+        ) from None
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
         raise BuildError(name, end + 2, "the article text after the front matter is empty")

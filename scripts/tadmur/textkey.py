@@ -14,7 +14,11 @@ def fold(text: str) -> str:
 
 def lower_key(text: str) -> str:
     """fold() and lowercase, one character for one character (unlike str.lower on some letters)."""
-    return "".join(lc if len(lc := c.lower()) == 1 else c for c in fold(text))
+    folded = fold(text)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):  # the common case; only a few letters (İ) grow when lowercased
+        return lowered
+    return "".join(lc if len(lc := c.lower()) == 1 else c for c in folded)
 
 
 def alias_key(alias: str) -> str:

@@ -12,6 +12,7 @@ import jsonschema
 from .errors import BuildError
 from .yamlio import line_of
 
+
 @cache
 def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))

@@ -1,0 +1,116 @@
+"""Shared fixtures: throwaway copies of the project, one real site build per session, seed writing."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tadmur import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# What a build reads. Generated output (docs/ pages, site/) is never copied: each copy builds its own.
+INPUT_DIRS = ("seeds", "data", "templates", "schema")
+INPUT_FILES = ("mkdocs.yml",)
+
+DEFAULT_META = {
+    "id": "2020-01-01-test-article",
+    "title": "A test article about nothing in particular",
+    "outlet": "Test Outlet",
+    "published": "2020-01-01",
+    "published_certainty": "exact",
+    "language": "en",
+}
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project's build inputs (and docs/assets) into dest; return dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for d in INPUT_DIRS:
+        shutil.copytree(ROOT / d, dest / d)
+    for f in INPUT_FILES:
+        shutil.copy2(ROOT / f, dest / f)
+    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
+    return dest
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run `tadmur ARGV...` in-process; return (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def front_matter(meta: dict) -> str:
+    """YAML front matter; every value is written as JSON, which is valid YAML."""
+    lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()] + ["---"]
+    return "\n".join(lines) + "\n"
+
+
+def write_seed(root: Path, name: str, body: str = "", meta: dict | None = None, *,
+               raw: str | bytes | None = None, drop: tuple[str, ...] = (), **fields) -> Path:
+    """Write seeds/<name> in a project copy and return its path.
+
+    With `raw`, the file holds exactly those characters or bytes. Otherwise it is front matter made of
+    DEFAULT_META updated with `meta` and keyword fields (None is written as YAML null; the fields named
+    in `drop` are left out), then the body.
+    """
+    path = root / "seeds" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        if isinstance(raw, bytes):
+            path.write_bytes(raw)
+        else:
+            path.write_text(raw, encoding="utf-8")
+        return path
+    m = {k: v for k, v in {**DEFAULT_META, **(meta or {}), **fields}.items() if k not in drop}
+    path.write_text(front_matter(m) + body, encoding="utf-8")
+    return path
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under directory, by relative path, with its bytes."""
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return {str(p.relative_to(directory)): p.read_bytes() for p in files}
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: project_copy() or project_copy("name") returns a fresh copy of the project's inputs."""
+    counter = iter(range(1000))
+
+    def make(name: str | None = None) -> Path:
+        return copy_project(tmp_path / (name or f"project{next(counter)}"))
+
+    return make
+
+
+@pytest.fixture
+def seed_writer() -> Callable[..., Path]:
+    """The write_seed helper, as a fixture."""
+    return write_seed
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real seeds and catalog built once with `tadmur site` (mkdocs build --strict); the root."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    try:
+        code, out, err = run_cli("--root", str(root), "site")
+    except SystemExit as exc:  # build_site raises SystemExit when mkdocs fails
+        pytest.fail(f"`tadmur site` failed: {exc}")
+    if code != 0:
+        pytest.fail(f"`tadmur site` exited {code}:\n{err}\n{out}")
+    assert (root / "site" / "index.html").is_file(), out
+    return root
+
+
+@pytest.fixture(scope="session")
+def knowledge(built_site: Path) -> dict:
+    return json.loads((built_site / "site" / "data" / "knowledge.json").read_text(encoding="utf-8"))

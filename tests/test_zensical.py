@@ -1,0 +1,26 @@
+"""The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
+    zensical = Path(sys.executable).with_name("zensical")
+    if not zensical.exists():
+        pytest.fail("zensical is a pinned dev dependency; run `make test` to install it")
+    shutil.copy(built_site / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(built_site / "docs", tmp_path / "docs")
+    proc = subprocess.run([str(zensical), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = tmp_path / "site"
+    sources = sorted((site / "sources").glob("*/index.html"))
+    assert len(sources) == len(list((built_site / "seeds").glob("*.md")))
+    html = sources[0].read_text(encoding="utf-8")
+    assert 'id="p1"' in html  # paragraph anchors survive (attr_list)
+    assert (site / "data" / "knowledge.json").exists()

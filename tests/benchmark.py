@@ -29,22 +29,29 @@ def bench_matcher(n_aliases: int = 5000, mb: float = 2.0) -> None:
     syll = ["al", "ra", "qa", "ta", "mur", "sha", "din", "bad", "kar", "zor", "han", "bel", "tik", "rit"]
     ents, aliases = [], set()
     while len(aliases) < n_aliases:
-        name = " ".join("".join(rng.choice(syll) for _ in range(rng.randint(2, 3))).title()
-                        for _ in range(rng.randint(1, 3)))
+        name = " ".join(
+            "".join(rng.choice(syll) for _ in range(rng.randint(2, 3))).title()
+            for _ in range(rng.randint(1, 3))
+        )
         aliases.add(name)
     for i, name in enumerate(sorted(aliases)):
         ents.append(Entity(id=f"e{i}", kind="actor", name=name, description="x"))
     t = time.perf_counter()
     m = Matcher(ents)
     build = time.perf_counter() - t
-    words = [rng.choice(sorted(aliases)) if rng.random() < 0.05 else rng.choice(["the", "of", "fighters", "city"])
-             for _ in range(int(mb * 1_000_000 / 6))]
+    words = [
+        rng.choice(sorted(aliases)) if rng.random() < 0.05 else rng.choice(["the", "of", "fighters", "city"])
+        for _ in range(int(mb * 1_000_000 / 6))
+    ]
     text = " ".join(words)
     t = time.perf_counter()
-    found = sum(len(m.find(chunk)) for chunk in (text[i:i + 2000] for i in range(0, len(text), 2000)))
+    found = sum(len(m.find(chunk)) for chunk in (text[i : i + 2000] for i in range(0, len(text), 2000)))
     scan = time.perf_counter() - t
-    print(f"matcher: {n_aliases} aliases built in {build:.2f}s; scanned {len(text) / 1e6:.1f} MB in {scan:.2f}s "
-          f"= {len(text) / 1e6 / scan:.1f} MB/s ({found} matches)")
+    print(
+        f"matcher: {n_aliases} aliases built in {build:.2f}s; "
+        f"scanned {len(text) / 1e6:.1f} MB in {scan:.2f}s "
+        f"= {len(text) / 1e6 / scan:.1f} MB/s ({found} matches)"
+    )
 
 
 def bench_build(copies: int = 200) -> None:
@@ -58,15 +65,19 @@ def bench_build(copies: int = 200) -> None:
             src = seeds[i % len(seeds)]
             text = src.read_text(encoding="utf-8")
             old_id = text.split("\nid: ", 1)[1].split("\n", 1)[0]
-            (root / "seeds" / f"c{i:05d}.md").write_text(text.replace(f"id: {old_id}", f"id: c{i:05d}-{old_id}", 1),
-                                                          encoding="utf-8")
+            (root / "seeds" / f"c{i:05d}.md").write_text(
+                text.replace(f"id: {old_id}", f"id: c{i:05d}-{old_id}", 1), encoding="utf-8"
+            )
         t = time.perf_counter()
         result = generate(Project(root))
         total = time.perf_counter() - t
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size = sum(len(v) for v in result.files.values()) / 1e6
-        print(f"build: {copies} articles -> {len(result.files)} files ({size:.1f} MB Markdown) in {total:.1f}s; "
-              f"stages {result.timings}; peak RSS {rss:.0f} MB")
+        print(
+            f"build: {copies} articles -> {len(result.files)} files "
+            f"({size:.1f} MB Markdown) in {total:.1f}s; "
+            f"stages {result.timings}; peak RSS {rss:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from articles passes through `md_escape`, so it renders as inert text.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
 import urllib.parse
@@ -48,8 +49,9 @@ def _url(u: str) -> str:
 
 
 def _yaml_str(s: str) -> str:
-    """A YAML-safe scalar for front matter (JSON strings are valid YAML)."""
-    return json.dumps(" ".join(str(s).split()), ensure_ascii=False)
+    """A front matter scalar: HTML-escaped (the theme prints titles and descriptions as raw HTML into
+    <title>, the header and <meta> attributes), then JSON-quoted, which is valid YAML."""
+    return json.dumps(html.escape(" ".join(str(s).split()), quote=True), ensure_ascii=False)
 
 
 class Renderer:

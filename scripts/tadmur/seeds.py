@@ -34,7 +34,7 @@ class Article:
 def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article:
     """Parse one seed file, validating its front matter against schema/seed.schema.json."""
     name = rel or str(path)
-    text = read_text_utf8(path)
+    text = read_text_utf8(path, name)
     if not text.strip():
         raise BuildError(name, 1, "the file is empty; a seed needs YAML front matter and the article text")
     lines = text.splitlines()

@@ -95,7 +95,7 @@ def line_of(data: Any, path: list) -> int | None:
     return line
 
 
-def read_text_utf8(path: Path) -> str:
+def read_text_utf8(path: Path, display: str | None = None) -> str:
     """Read a file as UTF-8, naming the line of the first bad byte."""
     raw = path.read_bytes()
     try:
@@ -103,7 +103,7 @@ def read_text_utf8(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BuildError(
-            path,
+            display or path,
             line,
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
         ) from None

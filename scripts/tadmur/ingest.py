@@ -9,6 +9,7 @@ several others. Every kept paragraph gets a stable number `n`, the anchor `#p<n>
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -92,7 +93,7 @@ def load_rules(path: Path) -> IngestRules:
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _FORMAT_TAG = re.compile(r"</?(?:p|br|div|span|b|i|em|strong|u|font)\b[^<>]{0,200}>", re.IGNORECASE)
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?](?:\s|$))")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([.,;:!?](?:\s|$))")  # "Aleppo ." -> "Aleppo."; keeps ". . ."
 
 
 def normalise(text: str) -> str:
@@ -184,27 +185,71 @@ def _classify(lines: list[tuple[int, str]], article: Article, rules: IngestRules
     return out
 
 
-def _drop_repeats(items: list[list], rules: IngestRules, dropped: dict[str, int]) -> list[list]:
-    keys = [_key(t) for _, t, _, _ in items]
-    keep = [True] * len(items)
-    # A run-on paragraph: several other paragraphs' text, end to end. Keep the split copies.
-    for i, k in enumerate(keys):
-        if len(k) < 200:
+def _split_runons(lines: list[tuple[int, str]], rules: IngestRules, dropped: dict[str, int]):
+    """Replace a run-on paragraph (several other paragraphs end to end) by what only it contains.
+
+    Scraped pages sometimes hold the story twice: once as one long paragraph, once split. The split
+    copies are kept; words of the run-on found in no other paragraph (an embedded post, say) survive
+    as paragraphs of their own, so nothing unique is lost.
+    """
+    keys = [_key(t) for _, t in lines]
+    keep = [True] * len(lines)
+    after: dict[int, list[tuple[int, str]]] = {}  # line index -> leftover fragments to place after it
+    for i, (lineno, text) in enumerate(lines):
+        k = keys[i]
+        parts = [j for j, kj in enumerate(keys) if j != i and 25 <= len(kj) < len(k) and kj in k]
+        if len(k) < 200 or len(parts) < rules.runon_min_parts:
             continue
-        parts = [j for j, kj in enumerate(keys) if j != i and len(kj) >= 25 and len(kj) < len(k) and kj in k]
-        covered = sum(len(keys[j]) for j in set(parts))
-        if len(parts) >= rules.runon_min_parts and covered >= rules.runon_coverage * len(k):
-            keep[i] = False
-            dropped["run-on repeat"] = dropped.get("run-on repeat", 0) + 1
+        words = list(re.finditer(r"\w+", text))
+        starts, pos = [], 0  # key offset of each word (the key is the words joined by single spaces)
+        for w in words:
+            starts.append(pos)
+            pos += len(w.group()) + 1
+        covered: list[int | None] = [None] * len(words)  # index of the line that repeats each word
+        for j in parts:
+            kj = keys[j]
+            at = k.find(kj)
+            while at >= 0:
+                first = bisect.bisect_right(starts, at) - 1
+                last = bisect.bisect_right(starts, at + len(kj) - 1) - 1
+                for w in range(first, last + 1):
+                    covered[w] = j
+                at = k.find(kj, at + 1)
+        if sum(c is not None for c in covered) < rules.runon_coverage * len(words):
+            continue
+        keep[i] = False
+        dropped["run-on repeat"] = dropped.get("run-on repeat", 0) + 1
+        run: list[int] = []
+        for w in range(len(words) + 1):
+            if w < len(words) and covered[w] is None:
+                run.append(w)
+                continue
+            if len(run) >= 4:
+                fragment = text[words[run[0]].start(): words[run[-1]].end()]
+                # Place it after the paragraph that precedes it inside the run-on.
+                anchor = covered[run[0] - 1] if run[0] > 0 else None
+                after.setdefault(i if anchor is None else anchor, []).append((lineno, fragment))
+            run = []
+    out: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        if keep[i]:
+            out.append(line)
+        out.extend(after.get(i, []))
+    return out
+
+
+def _drop_repeats(items: list[list], dropped: dict[str, int]) -> list[list]:
+    """Keep the first copy of each paragraph (compared on letters and digits only)."""
     seen: set[str] = set()
-    for i, k in enumerate(keys):
-        if not keep[i] or not k:
-            continue
-        if k in seen:
-            keep[i] = False
+    out = []
+    for it in items:
+        k = _key(it[1])
+        if k and k in seen:
             dropped["repeated paragraph"] = dropped.get("repeated paragraph", 0) + 1
+            continue
         seen.add(k)
-    return [it for it, ok in zip(items, keep, strict=True) if ok]
+        out.append(it)
+    return out
 
 
 def ingest(article: Article, rules: IngestRules) -> Document:
@@ -218,11 +263,11 @@ def ingest(article: Article, rules: IngestRules) -> Document:
         if text:
             lines.append((article.body_line + offset, text))
     dropped: dict[str, int] = {}
-    items = _classify(lines, article, rules)
+    items = _classify(_split_runons(lines, rules, dropped), article, rules)
     titles = [it for it in items if it[0] == "title"]
     if titles:
         dropped["title line"] = len(titles)
-    items = _drop_repeats([it for it in items if it[0] != "title"], rules, dropped)
+    items = _drop_repeats([it for it in items if it[0] != "title"], dropped)
     paragraphs = []
     for n, (role, text, lineno, author) in enumerate(items, start=1):
         sentences = split_sentences(text) if role != "furniture" else [(0, len(text))]

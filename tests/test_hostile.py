@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_cli, snapshot, write_seed
+from conftest import copy_project, run_cli, serve, snapshot, write_seed
 from siteutil import parse_file
 from tadmur.slug import SLUG_RE, slugify
 from tadmur.writer import safe_path, write_tree
@@ -17,7 +14,6 @@ from tadmur.writer import safe_path, write_tree
 HOSTILE_ID = "2020-01-01-hostile"  # hostile article text
 META_ID = "2020-01-02-hostile-meta"  # hostile front matter fields
 SECRET = "hunter2"
-CHROMIUM = Path("/usr/bin/chromium")
 
 HOSTILE_LINES = [
     "Fighters of the Evil Front attacked Palmyra on Monday, the group said in a statement.",
@@ -175,39 +171,8 @@ def test_the_build_writes_nothing_outside_docs_and_site(hostile):
 
 @pytest.fixture(scope="module")
 def server(hostile):
-    handler = functools.partial(_QuietHandler, directory=str(hostile / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium (make chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update"],
-        )
-        try:
-            yield b
-        finally:
-            b.close()
+    with serve(hostile / "site") as url:
+        yield url
 
 
 def visit(browser, server: str, paths: list[str], click: str | None = None) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ def export(kb: KB) -> dict:
                 "id": a.id,
                 "title": a.title,
                 "outlet": a.outlet,
+                "outlet_entity": kb.outlets.get(a.id),
                 "author": a.author,
                 "published": a.published.isoformat(),
                 "published_certainty": a.published_certainty,

@@ -56,6 +56,7 @@ class KB:
     cooccur: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     incoming: dict[str, list[str]] = field(default_factory=dict)  # page key -> page keys linking to it
     review: list[ReviewItem] = field(default_factory=list)
+    outlets: dict[str, str] = field(default_factory=dict)  # article id -> catalogued outlet's entity id
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
@@ -133,7 +134,11 @@ def build_kb(
     for m in mentions:
         if m.entity not in entities:
             entities[m.entity] = catalog.entities[m.entity]
-    kb = KB(articles, docs, catalog, dict(sorted(entities.items())), mentions)
+    # An article's outlet, when catalogued, gets a page too: it is named by the article's metadata.
+    outlets = {a.id: eid for a in articles if (eid := catalog.lookup(a.outlet))}
+    for eid in outlets.values():
+        entities.setdefault(eid, catalog.entities[eid])
+    kb = KB(articles, docs, catalog, dict(sorted(entities.items())), mentions, outlets=outlets)
     for m in mentions:
         kb.by_entity.setdefault(m.entity, []).append(m)
         kb.by_article.setdefault(m.article, []).append(m)
@@ -156,6 +161,8 @@ def build_kb(
     for art_id, ms in kb.by_article.items():
         for m in ms:
             incoming[f"entity:{m.entity}"].add(f"source:{art_id}")
+    for art_id, eid in outlets.items():
+        incoming[f"entity:{eid}"].add(f"source:{art_id}")
     for eid, ent in kb.entities.items():
         for other, _n in kb.cooccur[eid]:
             incoming[f"entity:{other}"].add(f"entity:{eid}")

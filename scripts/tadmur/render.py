@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import posixpath
 import urllib.parse
 from collections import Counter
@@ -146,6 +147,10 @@ class Renderer:
             if t == ent.id
         ]
         contains = sorted((e for e in kb.entities.values() if e.within == ent.id), key=lambda e: e.name)
+        published = [
+            {"link": link(a.title, rel(src, self.source_path[a.id])), "date": fmt_date(a.published)}
+            for a in sorted(kb.articles, key=lambda a: (a.published, a.id)) if kb.outlets.get(a.id) == ent.id
+        ]
         return self.render(
             "entity.md.j2",
             e=ent,
@@ -157,7 +162,11 @@ class Renderer:
             incoming_affiliation=incoming_aff,
             within=self.entity_link(src, ent.within) if ent.within else "",
             contains=[self.entity_link(src, c.id) for c in contains],
+            published=published,
             mention_count=len(ms),
+            # Entity pages outrank source pages, and much-mentioned names outrank rare ones that merely
+            # share a word with the query ("Daesh" -> Islamic State before "anti-Daesh coalition").
+            search_boost=round(2 + math.log10(1 + len(ms)), 2),
             article_count=len(groups),
             groups=groups,
             cooccur=[
@@ -189,9 +198,11 @@ class Renderer:
             )
         counts = Counter(m.entity for m in kb.by_article.get(art_id, []))
         named = sorted(counts, key=lambda e: (kb.entities[e].kind, kb.entities[e].name.lower()))
+        outlet = kb.outlets.get(art_id)
         return self.render(
             "source.md.j2",
             a=art,
+            outlet=self.entity_link(src, outlet, art.outlet) if outlet else md_escape(art.outlet),
             sections=sections,
             dropped=doc.dropped,
             named=[

@@ -1,0 +1,96 @@
+"""The built site in Debian's Chromium: alias search, citation anchors, no errors or off-site requests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import serve
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    with serve(built_site / "site") as url:
+        yield url
+
+
+@pytest.fixture()
+def page(browser, site_url):
+    page = browser.new_page()
+    page.seen = {"errors": [], "outside": []}
+
+    def route(r):
+        if r.request.url.startswith(site_url + "/"):
+            r.continue_()
+        else:
+            page.seen["outside"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: page.seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
+    yield page
+    page.close()
+
+
+def _search(page, site_url: str, query: str) -> list[str]:
+    page.goto(f"{site_url}/", wait_until="load")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=20)  # typed, as a reader would: search runs on key events
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.wait_for_timeout(300)
+    return page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
+
+
+def _entity_url(knowledge: dict, name: str) -> str:
+    return next(e["page_url"] for e in knowledge["entities"] if e["name"] == name)
+
+
+@pytest.mark.parametrize(("query", "name"), [("Daesh", "Islamic State"), ("Tadmur", "Palmyra"),
+                                             ("Hizballah", "Hezbollah"), ("TOW", "BGM-71 TOW")])
+def test_search_for_an_alias_finds_its_page_first(page, site_url, knowledge, query, name):
+    hrefs = _search(page, site_url, query)
+    assert hrefs, f"no search results for {query!r}"
+    assert hrefs[0].split("?")[0] == f"{site_url}/{_entity_url(knowledge, name)}", hrefs[:5]
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
+def test_citation_link_lands_on_its_paragraph(page, site_url, knowledge):
+    url = _entity_url(knowledge, "Jazal oil field")
+    page.goto(f"{site_url}/{url}", wait_until="load")
+    cite = page.locator("article a[href*='sources/'][href*='#p']").first
+    href = cite.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    cite.click()
+    page.wait_for_url(f"**#{anchor}")
+    target = page.locator(f"#{anchor}")
+    assert "Jazal" in target.inner_text()
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], box
+    # The target paragraph is visibly marked (outline from :target).
+    outline = target.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
+def test_pages_load_without_errors_or_outside_requests(page, site_url, knowledge, built_site):
+    paths = ["", "actors/", "places/", "weapons/", "sources/", "review/", "about/"]
+    paths += [_entity_url(knowledge, n) for n in ("Islamic State", "Palmyra", "BGM-71 TOW")]
+    paths += [a["page_url"] for a in knowledge["articles"]]
+    for path in paths:
+        response = page.goto(f"{site_url}/{path}", wait_until="load")
+        assert response is not None and response.ok, path
+    assert not page.seen["errors"], page.seen["errors"]
+    assert not page.seen["outside"], page.seen["outside"]
+    artifacts = built_site.parent / "screens"
+    artifacts.mkdir(exist_ok=True)
+    page.goto(f"{site_url}/", wait_until="load")
+    page.screenshot(path=str(artifacts / "home.png"))
+
+
+def test_json_export_is_served(page, site_url):
+    response = page.goto(f"{site_url}/data/knowledge.json")
+    assert response is not None and response.ok
+    data = json.loads(response.text())
+    assert data["schema_version"] == 1 and data["articles"]

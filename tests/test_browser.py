@@ -94,3 +94,28 @@ def test_json_export_is_served(page, site_url):
     assert response is not None and response.ok
     data = json.loads(response.text())
     assert data["schema_version"] == 1 and data["articles"]
+
+
+def test_timeline_lists_events_and_narrows_to_one_place(page, site_url, knowledge):
+    page.goto(f"{site_url}/timeline/", wait_until="load")
+    items = page.locator(".tadmur-timeline li")
+    total = items.count()
+    assert total == len(knowledge["events"]) > 10
+    assert page.locator(".tadmur-timeline li", has_text="11 Dec 2016").count() >= 1  # day precision shown
+    assert page.locator(".tadmur-timeline li", has_text="May 2015").count() >= 1  # month precision shown
+    page.select_option("select[name=place]", "palmyra")
+    visible = page.locator(".tadmur-timeline li:not([hidden])")
+    n = visible.count()
+    assert 4 <= n < total
+    for i in range(n):
+        assert "places/palmyra/" in visible.nth(i).inner_html()
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
+def test_place_page_shows_who_held_it_when(page, site_url, knowledge):
+    page.goto(f"{site_url}/places/palmyra/", wait_until="load")
+    table = page.locator("xpath=//h2[@id='who-held-it-when']/following::table[1]")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 4
+    holders = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
+    assert holders == ["Islamic State", "Syrian Arab Army", "Islamic State", "Syrian Arab Army"]

@@ -13,10 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_committed_docs_are_not_stale():
     files = generate(Project(ROOT)).files
-    stale = [rel for rel, text in sorted(files.items())
-             if not (ROOT / "docs" / rel).is_file() or (ROOT / "docs" / rel).read_text(encoding="utf-8") != text]
+    stale = [
+        rel
+        for rel, text in sorted(files.items())
+        if not (ROOT / "docs" / rel).is_file() or (ROOT / "docs" / rel).read_text(encoding="utf-8") != text
+    ]
     listed = (ROOT / "docs" / MANIFEST).read_text(encoding="utf-8").split()
     leftover = sorted(set(listed) - set(files))
     assert not stale and not leftover, (
-        f"docs/ is stale: run `make docs` and commit. Differs: {stale[:10]}; no longer generated: {leftover[:10]}"
+        f"docs/ is stale: run `make docs` and commit. Differs: {stale[:10]}; "
+        f"no longer generated: {leftover[:10]}"
     )

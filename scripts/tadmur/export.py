@@ -8,7 +8,7 @@ from . import __version__
 from .kb import KB
 
 
-def export(kb: KB) -> dict:
+def export(kb: KB, events: list | None = None) -> dict:
     articles = []
     for a in sorted(kb.articles, key=lambda a: a.id):
         articles.append(
@@ -73,10 +73,76 @@ def export(kb: KB) -> dict:
         "articles": articles,
         "entities": entities,
         "mentions": mentions,
-        "events": [],
+        "events": [_event(e) for e in events or []],
     }
 
 
 def dumps(data: dict) -> str:
     """Stable serialisation: same knowledge base, same bytes."""
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _event(e) -> dict:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "category": e.category,
+        "label": e.label,
+        "title": e.title,
+        "date": {
+            "start": _iso(e.earliest),
+            "end": _iso(e.latest),
+            "precision": e.precision,
+            "disputed": e.disputed,
+        },
+        "date_claims": [
+            {
+                "start": _iso(c["earliest"]),
+                "end": _iso(c["latest"]),
+                "precision": c["precision"],
+                "text": c["text"],
+                "relation": c["relation"],
+                "resolved_against": _iso(c["anchor"]),
+                "sources": [{"article": a, "paragraph": p} for a, p in c["sources"]],
+            }
+            for c in e.claims
+        ],
+        "place": e.place,
+        "participants": [
+            {"entity": eid, "role": role} for role, ids in e.participants.items() for eid in ids
+        ],
+        "weapons": list(e.weapons),
+        "figures": [
+            {
+                "count": f["count"],
+                "what": f["what"],
+                "kind": f["kind"],
+                "text": f["text"],
+                "claimant": f.get("claimant"),
+                "article": f["article"],
+                "paragraph": f["paragraph"],
+            }
+            for f in e.figures
+        ],
+        "doubtful": e.doubtful,
+        "holder_after": e.holder,
+        "sources": [
+            {
+                "article": r.article,
+                "paragraph": r.paragraph,
+                "sentence": r.sentence + 1,
+                "quote": r.quote,
+                "role": r.role,
+                "trigger": r.trigger,
+                "date_text": r.date.text if r.date else None,
+                "reported": r.published.isoformat(),
+                "doubtful": r.doubtful,
+            }
+            for r in e.reports
+        ],
+        "page_url": e.url,
+    }

@@ -18,6 +18,7 @@ from pathlib import Path
 from .catalog import load_catalog
 from .discover import load_discovery_rules
 from .errors import BuildError
+from .events import extract_events, load_vocabulary
 from .export import dumps, export
 from .extract import extract
 from .ingest import ingest, load_rules
@@ -42,6 +43,7 @@ def load_site_config(path: Path) -> dict:
 @dataclass
 class BuildResult:
     kb: KB
+    events: list
     files: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
@@ -70,13 +72,15 @@ def generate(project: Project) -> BuildResult:
     lap("extract")
     kb = build_kb(articles, docs, catalog, extractions, disc_rules.review_min_mentions)
     lap("knowledge base")
-    files = render_site(kb, project.templates, load_site_config(project.root / "data" / "site.yml"))
-    files["data/knowledge.json"] = dumps(export(kb))
+    events = extract_events(kb, load_vocabulary(project.root / "data" / "events.yml"))
+    lap("events")
+    files = render_site(kb, project.templates, load_site_config(project.root / "data" / "site.yml"), events)
+    files["data/knowledge.json"] = dumps(export(kb, events))
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )
     lap("render")
-    return BuildResult(kb, files, timings)
+    return BuildResult(kb, events, files, timings)
 
 
 def build_docs(project: Project) -> BuildResult:

@@ -44,6 +44,21 @@ def fmt_date(d: dt.date) -> str:
     return f"{d.day} {d.strftime('%b')} {d.year}"
 
 
+def fmt_span(earliest: dt.date | None, latest: dt.date | None, precision: str) -> str:
+    """A date as precise as the sources make it: 11 Dec 2016, 10–11 Dec 2016, May 2015, 2014."""
+    if earliest is None:
+        return f"date not given; reported {fmt_date(latest)}" if latest else "date not given"
+    if precision == "day" or earliest == latest:
+        return fmt_date(earliest)
+    if precision == "week":
+        if earliest.month == latest.month:
+            return f"{earliest.day}–{latest.day} {latest.strftime('%b')} {latest.year}"
+        return f"{fmt_date(earliest)} – {fmt_date(latest)}"
+    if precision == "month":
+        return earliest.strftime("%B %Y")
+    return str(earliest.year)
+
+
 def _url(u: str) -> str:
     """An external URL made safe as a Markdown link target (no spaces, brackets or quotes)."""
     return urllib.parse.quote(u, safe=":/?#@!$&*+,;=%-._~")
@@ -72,6 +87,8 @@ class Renderer:
         self.env.filters["date"] = fmt_date
         self.env.filters["url"] = _url
         self.source_path = {a.id: f"sources/{a.id}.md" for a in kb.articles}
+        self.event_sections: dict[str, str] = {}  # entity id -> Markdown of its events (events stage)
+        self.n_events = 0
 
     # ---- helpers shared by emitters -------------------------------------------------------------
     def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
@@ -149,7 +166,8 @@ class Renderer:
         contains = sorted((e for e in kb.entities.values() if e.within == ent.id), key=lambda e: e.name)
         published = [
             {"link": link(a.title, rel(src, self.source_path[a.id])), "date": fmt_date(a.published)}
-            for a in sorted(kb.articles, key=lambda a: (a.published, a.id)) if kb.outlets.get(a.id) == ent.id
+            for a in sorted(kb.articles, key=lambda a: (a.published, a.id))
+            if kb.outlets.get(a.id) == ent.id
         ]
         return self.render(
             "entity.md.j2",
@@ -174,6 +192,7 @@ class Renderer:
                 for o, n in kb.cooccur.get(ent.id, [])
             ],
             incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
+            events_section=self.event_sections.get(ent.id, ""),
         )
 
     def source_page(self, art_id: str) -> str:
@@ -299,16 +318,23 @@ class Renderer:
             dirs=KIND_DIRS,
             unreviewed=sum(1 for e in kb.entities.values() if not e.reviewed),
             site=self.site,
+            n_events=self.n_events,
         )
 
 
-def render_site(kb: KB, templates: Path, site: dict | None = None) -> dict[str, str]:
+def render_site(
+    kb: KB, templates: Path, site: dict | None = None, events: list | None = None
+) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/."""
     r = Renderer(kb, templates, site)
+    ev = EventRenderer(r, events or [])
+    r.event_sections = {eid: ev.entity_section(eid) for eid in ev.by_entity}
+    r.n_events = len(ev.events)
     files: dict[str, str] = {
         "index.md": r.home(),
         "review.md": r.review_page(),
         "sources/index.md": r.sources_index(),
+        "timeline.md": ev.timeline(),
         "about.md": r.render("about.md.j2"),
     }
     for kind in KINDS:
@@ -317,4 +343,160 @@ def render_site(kb: KB, templates: Path, site: dict | None = None) -> dict[str, 
         files[ent.doc_path] = r.entity_page(ent)
     for art in kb.articles:
         files[r.source_path[art.id]] = r.source_page(art.id)
+    for e in ev.events:
+        files[e.doc_path] = ev.event_page(e)
     return files
+
+
+# ---- events (the events stage's pages) ------------------------------------------------------------------
+
+
+def _event_date(ev) -> str:
+    text = fmt_span(ev.earliest, ev.latest, ev.precision)
+    if ev.claims and ev.claims[0]["relation"] == "since":
+        text = "since " + text
+    return text
+
+
+class EventRenderer:
+    """Event pages, the timeline, and the event sections of entity pages."""
+
+    def __init__(self, base: Renderer, events: list):
+        self.r = base
+        self.kb = base.kb
+        self.events = events
+        self.by_id = {e.id: e for e in events}
+        self.by_entity: dict[str, list] = {}
+        for e in events:
+            for eid in self.entities_of(e):
+                self.by_entity.setdefault(eid, []).append(e)
+
+    @staticmethod
+    def entities_of(ev) -> list[str]:
+        ids = [eid for names in ev.participants.values() for eid in names] + list(ev.weapons)
+        if ev.place:
+            ids.append(ev.place)
+        return list(dict.fromkeys(ids))
+
+    def event_link(self, src: str, ev) -> str:
+        return link(ev.title, rel(src, ev.doc_path))
+
+    def source_ref(self, src: str, article: str, paragraph: int) -> str:
+        art = self.kb.article(article)
+        return link(
+            f"{art.outlet}, {fmt_date(art.published)}, ¶{paragraph}",
+            rel(src, self.r.source_path[article], f"p{paragraph}"),
+        )
+
+    def event_page(self, ev) -> str:
+        src = ev.doc_path
+        r = self.r
+        roles = [
+            (role, [r.entity_link(src, eid) for eid in names]) for role, names in ev.participants.items()
+        ]
+        claims = [
+            {
+                "text": fmt_span(c["earliest"], c["latest"], c["precision"]),
+                "sources": [self.source_ref(src, a, p) for a, p in c["sources"]],
+            }
+            for c in ev.claims
+        ]
+        figures = []
+        for f in ev.figures:
+            claimant = (
+                r.entity_link(src, f["claimant"])
+                if f.get("claimant")
+                else md_escape(self.kb.article(f["article"]).outlet)
+            )
+            figures.append(
+                {
+                    "kind": f["kind"],
+                    "text": md_escape(f["text"]),
+                    "claimant": claimant,
+                    "source": self.source_ref(src, f["article"], f["paragraph"]),
+                }
+            )
+        reports = []
+        for rep in ev.reports:
+            role = ROLE_LABELS.get(rep.role, "")
+            if rep.speaker and rep.role != "body":
+                role = f"{role}: {rep.speaker}"
+            reports.append(
+                {
+                    "quote": md_escape(rep.quote),
+                    "source": self.source_ref(src, rep.article, rep.paragraph),
+                    "role": md_escape(role) if role else "",
+                    "date": md_escape(rep.date.text) if rep.date else "",
+                    "anchor": fmt_date(rep.date.anchor) if rep.date else "",
+                    "doubtful": rep.doubtful,
+                }
+            )
+        sources = sorted({(rep.published, rep.article) for rep in ev.reports})
+        return r.render(
+            "event.md.j2",
+            ev=ev,
+            date_text=_event_date(ev),
+            claims=claims,
+            place=r.entity_link(src, ev.place) if ev.place else "",
+            roles=roles,
+            weapons=[r.entity_link(src, w) for w in ev.weapons],
+            figures=figures,
+            reports=reports,
+            sources=[link(self.kb.article(a).title, rel(src, r.source_path[a])) for _, a in sources],
+            timeline_link=rel(src, "timeline.md"),
+            previous=self.event_link(src, self.by_id[ev.previous]) if ev.previous else "",
+            next=self.event_link(src, self.by_id[ev.next]) if ev.next else "",
+        )
+
+    def timeline(self) -> str:
+        src = "timeline.md"
+        years: list[dict] = []
+        for ev in self.events:
+            # Undated events stand at the date they were reported, marked as such.
+            day = ev.earliest or ev.latest
+            year_label = str(day.year) if day else "Undated"
+            month_label = (
+                day.strftime("%B %Y")
+                if day and (ev.precision != "year" or not ev.earliest)
+                else (f"{day.year}, month not given" if day else "Undated")
+            )
+            if not years or years[-1]["label"] != year_label:
+                years.append({"label": year_label, "months": []})
+            months = years[-1]["months"]
+            if not months or months[-1]["label"] != month_label:
+                months.append({"label": month_label, "events": []})
+            names = [self.r.entity_link(src, eid) for eid in self.entities_of(ev)]
+            months[-1]["events"].append(
+                {
+                    "date": _event_date(ev),
+                    "link": self.event_link(src, ev),
+                    "label": ev.label,
+                    "names": names,
+                    "disputed": ev.disputed,
+                    "doubtful": ev.doubtful,
+                }
+            )
+        return self.r.render("timeline.md.j2", years=years, count=len(self.events))
+
+    def entity_section(self, eid: str) -> str:
+        """Markdown for an entity page: its events in date order, and for a place who held it when."""
+        from .events import control_history
+
+        ent = self.kb.entities[eid]
+        src = ent.doc_path
+        evs = self.by_entity.get(eid, [])
+        history = control_history(self.events, eid) if ent.kind == "place" else []
+        rows = [{"date": _event_date(e), "link": self.event_link(src, e), "label": e.label} for e in evs]
+        held = [
+            {
+                "date": fmt_span(h["earliest"], h["latest"], h["precision"]),
+                "holder": self.r.entity_link(src, h["holder"]),
+                "from": self.r.entity_link(src, h["from"]) if h["from"] else "",
+                "event": self.event_link(src, self.by_id[h["event"]]),
+                "disputed": h["disputed"],
+            }
+            for h in history
+        ]
+        return self.r.render(
+            "entity_events.md.j2", rows=rows, held=held, timeline_link=rel(src, "timeline.md")
+        )

@@ -22,6 +22,11 @@ from .slug import slugify
 from .temporal import TimeExpr, find_dates
 from .yamlio import load_yaml, read_text_utf8
 
+BARE_MONTH = re.compile(
+    r"^(?:in |on |during |since |until |from |by )?(?:early |mid-?|late |the end of )?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)$",
+    re.I,
+)
 GOVERNMENT_TYPES = {"state", "state force", "government agency", "coalition"}
 NOT_AGENTS = {"media outlet", "organisation"}  # outlets and monitors claim or host; they do not fight
 CLAUSE_BREAK = re.compile(
@@ -279,7 +284,12 @@ def _reports_in_sentence(
     if para.role == "headline":  # "... -- USA Today": the outlet's name is not a date
         dated_text = re.split(r"\s--\s", sentence)[0]
     dates = find_dates(dated_text, art.published, context)
-    new_context = next((d.earliest for d in reversed(dates) if d.relation != "until"), context)
+    # A bare month ("in April") was only guessed against the publication date: it does not become
+    # the reference for "the following December" later in the paragraph.
+    new_context = next(
+        (d.earliest for d in reversed(dates) if d.relation != "until" and not BARE_MONTH.match(d.text)),
+        context,
+    )
     doubtful = bool(vocab.doubt.search(sentence))
     actors_all = [
         r
@@ -373,6 +383,12 @@ def _reports_in_sentence(
             elif et.territory == "loss":
                 rep.holder = rep.target
                 rep.target = rep.agent
+                rep.agent = rep.holder
+            elif et.territory == "expel" and re.search(r"\b(?:been|was|were|being)\s+(?:\w+ly\s+)?$",
+                                                        sentence[c0: trig.start()]):
+                # Passive: "the militants have been forced from X" - the subject lost it.
+                rep.target = rep.agent if not by else next((r.entity for r in before), None)
+                rep.holder = by[0].entity if by else None
                 rep.agent = rep.holder
             elif et.territory == "expel":
                 loser = next((r.entity for r in after if r.entity != rep.agent), None)
@@ -650,7 +666,17 @@ def _make_event(group: list[Report], kb: KB, vocab: Vocabulary) -> Event:
             if fig not in figures:
                 figures.append(fig)
     name = lambda eid: kb.entities[eid].name if eid in kb.entities else ""  # noqa: E731
-    title = et.title.format(agent=name(agent) or "Unknown actor", place=name(place) or "an unnamed place")
+    if et.territory:
+        loser = next(iter(sorted(set(targets) - {agent})), None)
+        title = (
+            f"{name(agent)} takes {name(place)}"
+            if agent
+            else f"{name(loser)} loses {name(place)}"
+            if loser
+            else f"{name(place)} changes hands"
+        )
+    else:
+        title = et.title.format(agent=name(agent) or "Unknown actor", place=name(place) or "an unnamed place")
     if not place:
         title = (
             title.replace(" at an unnamed place", "")

@@ -384,8 +384,9 @@ def _reports_in_sentence(
                 rep.holder = rep.target
                 rep.target = rep.agent
                 rep.agent = rep.holder
-            elif et.territory == "expel" and re.search(r"\b(?:been|was|were|being)\s+(?:\w+ly\s+)?$",
-                                                        sentence[c0: trig.start()]):
+            elif et.territory == "expel" and re.search(
+                r"\b(?:been|was|were|being)\s+(?:\w+ly\s+)?$", sentence[c0 : trig.start()]
+            ):
                 # Passive: "the militants have been forced from X" - the subject lost it.
                 rep.target = rep.agent if not by else next((r.entity for r in before), None)
                 rep.holder = by[0].entity if by else None
@@ -479,31 +480,36 @@ def _group_territorial(reports: list[Report]) -> list[list[Report]]:
                 None,
             )
             if cur is not None:
-                last = max(_range(x)[0] for x in cur if x.date)
+                last = cur.memo("last_dated", lambda g: max(_range(x)[0] for x in g if x.date))
                 between = [
                     g
                     for g in place_groups
                     if g is not cur
                     and _holder(g) not in (holder, None)
-                    and any(x.date and last <= x.date.earliest <= r.date.earliest for x in g)
+                    and any(last <= d <= r.date.earliest for d in _days(g))
                 ]
                 if not between and (_holder(cur) == holder or _overlap_any(cur, r)):
                     cur.append(r)
                     continue
-            place_groups.append([r])
+            place_groups.append(_Group([r]))
         for r in sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence)):
             # Undated: the most recent matching event reported on or before the article's date.
             fits = [
                 g
                 for g in place_groups
                 if (_holder(g) == r.holder or r.holder is None)
-                and min(_range(x)[0] for x in g) <= r.published
+                and g.memo("start", lambda g: min(_range(x)[0] for x in g)) <= r.published
                 and not _taken_by_other_since(place_groups, g, r)
             ]
             if fits:
-                max(fits, key=lambda g: max(x.date.earliest if x.date else x.published for x in g)).append(r)
+                max(
+                    fits,
+                    key=lambda g: g.memo(
+                        "last", lambda g: max(x.date.earliest if x.date else x.published for x in g)
+                    ),
+                ).append(r)
             else:
-                place_groups.append([r])
+                place_groups.append(_Group([r]))
         groups += _merge_contested(place_groups)
     return groups
 
@@ -515,13 +521,13 @@ def _taken_by_other_since(groups: list[list[Report]], g: list[Report], r: Report
     does not count: an article that reports the place falling and also mentions an earlier capture
     is telling the earlier one as background.
     """
-    dated = [x.date.earliest for x in g if x.date]
-    start = max(dated) if dated else min(x.published for x in g)
+    days = _days(g)
+    start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
     return any(
         other is not g
         and _holder(other) not in (None, _holder(g))
-        and not any(x.article == r.article for x in other)
-        and any(x.date and start < x.date.earliest <= r.published for x in other)
+        and r.article not in other.memo("articles", lambda o: {x.article for x in o})
+        and any(start < d <= r.published for d in _days(other))
         for other in groups
     )
 
@@ -554,41 +560,83 @@ def _merge_contested(groups: list[list[Report]]) -> list[list[Report]]:
     return out
 
 
+class _Group(list):
+    """A list of reports that caches what merging asks of it again and again (its holder, articles
+    and dated days), so grouping thousands of reports of one place stays fast."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._cache: dict[str, object] = {}
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._cache.clear()
+
+    def extend(self, items) -> None:
+        super().extend(items)
+        self._cache.clear()
+
+    def memo(self, key: str, make):
+        if key not in self._cache:
+            self._cache[key] = make(self)
+        return self._cache[key]
+
+
+def _days(group: _Group) -> list[dt.date]:
+    """The distinct earliest days of the group's dated reports, in order."""
+    return group.memo("days", lambda g: sorted({x.date.earliest for x in g if x.date}))
+
+
 def _holder(group: list[Report]) -> str | None:
-    holders = Counter(r.holder for r in group if r.holder)
-    return holders.most_common(1)[0][0] if holders else None
+    def make(g):
+        holders = Counter(r.holder for r in g if r.holder)
+        return holders.most_common(1)[0][0] if holders else None
+
+    return group.memo("holder", make) if isinstance(group, _Group) else make(group)
 
 
 def _overlap_any(group: list[Report], r: Report) -> bool:
     return any(x.date and _overlaps(x, r) for x in group)
 
 
+MATERIEL_TYPES = ("capture-of-materiel", "destruction-of-materiel", "weapons-use", "arms-supply")
+
+
 def _group_other(reports: list[Report]) -> list[list[Report]]:
-    groups: list[list[Report]] = []
+    """Reports of one type at one place merge when their dates overlap and their actors (and, for
+    weapons events, weapons) agree. Each group keeps a summary so merging stays near-linear."""
+    buckets: dict[tuple, list[dict]] = defaultdict(list)
+    order: list[dict] = []
     for r in sorted(
         reports, key=lambda r: (r.type, str(r.place), r.published, r.article, r.paragraph, r.sentence)
     ):
-        for g in groups:
-            g0 = g[0]
-            if g0.type != r.type or g0.place != r.place:
-                continue
-            actors_g = {x.agent for x in g} | {x.target for x in g}
-            shared = (r.agent in actors_g or r.agent is None or g0.agent is None) and (
-                not r.weapons
-                or any(set(r.weapons) & set(x.weapons) for x in g)
-                or g0.type
-                not in ("capture-of-materiel", "destruction-of-materiel", "weapons-use", "arms-supply")
+        for g in buckets[(r.type, r.place)]:
+            shared = (r.agent in g["actors"] or r.agent is None or g["first"].agent is None) and (
+                not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.type not in MATERIEL_TYPES
             )
             if (
                 shared
-                and any(_overlaps(x, r) for x in g)
-                and (r.date or any(x.date for x in g) or r.article == g0.article)
+                and any(e <= _range(r)[1] and _range(r)[0] <= lt for e, lt in g["ranges"])
+                and (r.date or g["dated"] or r.article == g["first"].article)
             ):
-                g.append(r)
                 break
         else:
-            groups.append([r])
-    return groups
+            g = {
+                "reports": [],
+                "actors": set(),
+                "weapons": set(),
+                "ranges": set(),
+                "dated": False,
+                "first": r,
+            }
+            buckets[(r.type, r.place)].append(g)
+            order.append(g)
+        g["reports"].append(r)
+        g["actors"] |= {r.agent, r.target}
+        g["weapons"] |= set(r.weapons)
+        g["ranges"].add(_range(r))
+        g["dated"] = g["dated"] or r.date is not None
+    return [g["reports"] for g in order]
 
 
 def _claims(reports: list[Report]) -> list[dict]:

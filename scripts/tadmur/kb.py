@@ -57,9 +57,12 @@ class KB:
     incoming: dict[str, list[str]] = field(default_factory=dict)  # page key -> page keys linking to it
     review: list[ReviewItem] = field(default_factory=list)
     outlets: dict[str, str] = field(default_factory=dict)  # article id -> catalogued outlet's entity id
+    _by_id: dict[str, Article] = field(default_factory=dict, repr=False)
 
     def article(self, article_id: str) -> Article:
-        return next(a for a in self.articles if a.id == article_id)
+        if len(self._by_id) != len(self.articles):
+            self._by_id = {a.id: a for a in self.articles}
+        return self._by_id[article_id]
 
 
 def _discovered_key(kind: str, name: str) -> str:

@@ -497,7 +497,7 @@ def _group_territorial(reports: list[Report]) -> list[list[Report]]:
             fits = [
                 g
                 for g in place_groups
-                if (_holder(g) == r.holder or r.holder is None)
+                if (_holder(g) == r.holder or (r.holder is None and _recent_or_same_article(g, r)))
                 and g.memo("start", lambda g: min(_range(x)[0] for x in g)) <= r.published
                 and not _taken_by_other_since(place_groups, g, r)
             ]
@@ -512,6 +512,15 @@ def _group_territorial(reports: list[Report]) -> list[list[Report]]:
                 place_groups.append(_Group([r]))
         groups += _merge_contested(place_groups)
     return groups
+
+
+def _recent_or_same_article(g: _Group, r: Report) -> bool:
+    """A report that does not say who took the place ("the fall of Mosul") joins an event only if that
+    event is from the same article or happened in the month before the report."""
+    if r.article in g.memo("articles", lambda o: {x.article for x in o}):
+        return True
+    days = _days(g)
+    return bool(days) and (r.published - days[-1]).days <= 31
 
 
 def _taken_by_other_since(groups: list[list[Report]], g: list[Report], r: Report) -> bool:

@@ -111,7 +111,7 @@ def test_no_event_handler_or_javascript_url_anywhere(hostile):
 
 
 def test_scripts_are_only_the_themes_and_ours(hostile):
-    ours = {p.name for p in (hostile / "docs" / "assets").glob("*.js")}
+    ours = {p.name for p in (hostile / "docs" / "assets").rglob("*.js")}
     for path in html_files(hostile):
         for tag, attrs in parse_file(path).elements:
             if tag == "script" and "src" in attrs:

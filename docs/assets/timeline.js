@@ -11,7 +11,7 @@
     var options = { actor: {}, place: {}, weapon: {} };
     items.forEach(function (li) {
       li.querySelectorAll("a").forEach(function (a) {
-        var m = a.getAttribute("href").match(/(actors|places|weapons)\/([a-z0-9-]+)\/?$/);
+        var m = a.getAttribute("href").match(/(actors|places|weapons)\/([a-z0-9-]+)(?:\/|\/index\.html|\.html)?$/);
         if (!m) return;
         var kind = { actors: "actor", places: "place", weapons: "weapon" }[m[1]];
         options[kind][m[2]] = a.textContent;

@@ -74,7 +74,13 @@ def generate(project: Project) -> BuildResult:
     lap("knowledge base")
     events = extract_events(kb, load_vocabulary(project.root / "data" / "events.yml"))
     lap("events")
-    files = render_site(kb, project.templates, load_site_config(project.root / "data" / "site.yml"), events)
+    files = render_site(
+        kb,
+        project.templates,
+        load_site_config(project.root / "data" / "site.yml"),
+        events,
+        project.root / "data" / "geo" / "region.json",
+    )
     files["data/knowledge.json"] = dumps(export(kb, events))
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"

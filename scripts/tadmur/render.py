@@ -89,6 +89,7 @@ class Renderer:
         self.source_path = {a.id: f"sources/{a.id}.md" for a in kb.articles}
         self.event_sections: dict[str, str] = {}  # entity id -> Markdown of its events (events stage)
         self.n_events = 0
+        self.figures: dict[str, str] = {}  # entity id -> inline SVG figure (figures.py)
 
     # ---- helpers shared by emitters -------------------------------------------------------------
     def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
@@ -193,6 +194,7 @@ class Renderer:
             ],
             incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
             events_section=self.event_sections.get(ent.id, ""),
+            figure=self.figures.get(ent.id, ""),
         )
 
     def source_page(self, art_id: str) -> str:
@@ -298,6 +300,18 @@ class Renderer:
             )
         return self.render("review.md.j2", rows=rows)
 
+    def map_page(self, fig) -> str:
+        places = fig.map_places()
+        rows = [
+            {"link": self.entity_link("map.md", e.id), "type": md_escape(e.type),
+             "events": fig.event_count[e.id], "mentions": len(self.kb.by_entity.get(e.id, []))}
+            for e in sorted(
+                (e for e in self.kb.entities.values() if e.kind == "place" and e.coordinates),
+                key=lambda e: (-fig._weight(e.id), e.name),
+            )
+        ]
+        return self.render("map.md.j2", figure=fig.map_page_svg() if places else "", rows=rows)
+
     def home(self) -> str:
         kb = self.kb
         top = {}
@@ -323,12 +337,26 @@ class Renderer:
 
 
 def render_site(
-    kb: KB, templates: Path, site: dict | None = None, events: list | None = None
+    kb: KB,
+    templates: Path,
+    site: dict | None = None,
+    events: list | None = None,
+    geo: Path | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/."""
+    from .figures import Figures
+
     r = Renderer(kb, templates, site)
     ev = EventRenderer(r, events or [])
+    fig = Figures(kb, ev.events, geo or Path("/nonexistent"))
     r.event_sections = {eid: ev.entity_section(eid) for eid in ev.by_entity}
+    r.figures = {}
+    for ent in kb.entities.values():
+        if ent.kind == "place":
+            r.figures[ent.id] = fig.place(ent.id)
+        elif ent.kind == "actor":
+            r.figures[ent.id] = fig.actor(ent.id)
+    ev.axis = fig.timeline_axis()
     r.n_events = len(ev.events)
     files: dict[str, str] = {
         "index.md": r.home(),
@@ -336,6 +364,7 @@ def render_site(
         "sources/index.md": r.sources_index(),
         "timeline.md": ev.timeline(),
         "about.md": r.render("about.md.j2"),
+        "map.md": r.map_page(fig),
     }
     for kind in KINDS:
         files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
@@ -476,7 +505,9 @@ class EventRenderer:
                     "doubtful": ev.doubtful,
                 }
             )
-        return self.r.render("timeline.md.j2", years=years, count=len(self.events))
+        return self.r.render(
+            "timeline.md.j2", years=years, count=len(self.events), axis=getattr(self, "axis", "")
+        )
 
     def entity_section(self, eid: str) -> str:
         """Markdown for an entity page: its events in date order, and for a place who held it when."""

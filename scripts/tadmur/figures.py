@@ -1,0 +1,194 @@
+"""Pictures on the pages: the map, place locators, who-held-it strips, the time axis and each actor's
+neighbourhood. Plain data is gathered here from the knowledge base and events; `visuals.py` draws the
+SVG. Figures are inline SVG in a raw HTML block, so links inside them are written as the served
+(directory) URLs, relative to the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+from collections import Counter
+from pathlib import Path
+
+from . import visuals
+from .events import control_history
+from .kb import KB
+
+
+def served_dir(doc_path: str) -> str:
+    """The folder a docs/ page is served from: places/palmyra.md -> places/palmyra/."""
+    if doc_path.endswith("index.md"):
+        return posixpath.dirname(doc_path)
+    return doc_path[: -len(".md")]
+
+
+def href(src_doc: str, target_url: str) -> str:
+    """Relative link from a page to a directory URL such as places/palmyra/."""
+    path = posixpath.relpath(target_url.rstrip("/") or ".", served_dir(src_doc) or ".")
+    return "./" if path == "." else path + "/"
+
+
+def figure(svg: str, caption: str = "", kind: str = "") -> str:
+    """A raw HTML block Markdown leaves alone (no blank line may appear inside)."""
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+    cls = f"tadmur-figure tadmur-{kind}" if kind else "tadmur-figure"
+    return f'<figure class="{cls}" markdown="0">\n{svg.strip()}\n{cap}</figure>'
+
+
+class Figures:
+    def __init__(self, kb: KB, events: list, geo_path: Path):
+        self.kb = kb
+        self.events = events
+        self.region = visuals.load_region(geo_path) if geo_path.exists() else {"countries": []}
+        self.event_count = Counter()
+        for e in events:
+            for eid in {e.place, *e.weapons, *(x for ids in e.participants.values() for x in ids)} - {None}:
+                self.event_count[eid] += 1
+
+    def _weight(self, eid: str) -> int:
+        return self.event_count[eid] * 3 + len(self.kb.by_entity.get(eid, []))
+
+    def _places(self, src: str) -> list[dict]:
+        out = []
+        for e in self.kb.entities.values():
+            if e.kind == "place" and e.coordinates and e.type != "country":
+                n_ev, n_m = self.event_count[e.id], len(self.kb.by_entity.get(e.id, []))
+                out.append(
+                    {
+                        "name": e.name,
+                        "lat": e.coordinates[0],
+                        "lon": e.coordinates[1],
+                        "href": href(src, e.url),
+                        "weight": self._weight(e.id),
+                        "kind": e.type,
+                        "label": f"{e.name}: {n_ev} events, {n_m} mentions",
+                    }
+                )
+        return sorted(out, key=lambda p: (-p["weight"], p["name"]))
+
+    def map_page_svg(self) -> str:
+        places = self._places("map.md")
+        return figure(visuals.region_map(self.region, places, "Map of the places named in the articles"))
+
+    def map_places(self) -> list[dict]:
+        return self._places("map.md")
+
+    def place(self, eid: str) -> str:
+        """Locator map and, if the place changed hands, the control strip."""
+        ent = self.kb.entities[eid]
+        src = ent.doc_path
+        parts = []
+        if ent.coordinates and self.region["countries"]:
+            lat, lon = ent.coordinates
+            near = [
+                p
+                for p in self._places(src)
+                if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < 2.5
+            ][:8]
+            parts.append(
+                figure(
+                    visuals.locator_map(
+                        self.region,
+                        {"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)},
+                        near,
+                    ),
+                    kind="locator",
+                )
+            )
+        strip = self.control(eid)
+        if strip:
+            parts.append(strip)
+        return "\n\n".join(parts)
+
+    def control(self, eid: str) -> str:
+        ent = self.kb.entities[eid]
+        history = control_history(self.events, eid)
+        if len(history) < 2:
+            return ""
+        periods = []
+        for i, h in enumerate(history):
+            start = h["earliest"] or h["latest"]
+            nxt = history[i + 1] if i + 1 < len(history) else None
+            end = (nxt["earliest"] or nxt["latest"]) if nxt else None
+            holder = self.kb.entities[h["holder"]]
+            periods.append(
+                {
+                    "holder": holder.name,
+                    "href": href(ent.doc_path, holder.url),
+                    "start": start,
+                    "end": end,
+                    "uncertain": h["precision"] not in ("day", "week"),
+                }
+            )
+        last = max(a.published for a in self.kb.articles)
+        start = periods[0]["start"].replace(day=1)
+        return figure(
+            visuals.control_strip(
+                periods,
+                start,
+                max(last, periods[-1]["start"]) + dt.timedelta(days=31),
+                f"Who held {ent.name} when",
+            )
+        )
+
+    def timeline_axis(self) -> str:
+        marks = []
+        for e in self.events:
+            if not e.earliest:
+                continue
+            marks.append(
+                {
+                    "title": e.title,
+                    "href": href("timeline.md", e.url),
+                    "start": e.earliest,
+                    "end": e.latest or e.earliest,
+                    "precision": e.precision,
+                    "lane": e.category,
+                }
+            )
+        if not marks:
+            return ""
+        return figure(visuals.time_axis(marks, "Dated events on a time axis, by category"))
+
+    def actor(self, eid: str) -> str:
+        """The actor's neighbourhood: affiliations, weapons it used or captured, places it fought over."""
+        kb = self.kb
+        ent = kb.entities[eid]
+        src = ent.doc_path
+        nodes: dict[str, dict] = {}
+
+        def add(other: str, relation: str, weight: int = 1) -> None:
+            if other == eid or other not in kb.entities:
+                return
+            o = kb.entities[other]
+            node = nodes.setdefault(
+                other,
+                {"name": o.name, "href": href(src, o.url), "kind": o.kind, "relation": relation, "weight": 0},
+            )
+            node["weight"] += weight
+
+        for target, relation in ent.affiliation:
+            add(target, f"affiliation: {relation}", 3)
+        for other in kb.entities.values():
+            for target, relation in other.affiliation:
+                if target == eid:
+                    add(other.id, f"affiliation: {relation}", 3)
+        for e in self.events:
+            roles = {r for r, ids in e.participants.items() if eid in ids}
+            if not roles:
+                continue
+            for w in e.weapons:
+                add(w, "used or captured" if "agent" in roles else "weapons in its events")
+            if e.place:
+                add(e.place, "fought over" if e.category == "Battles" else "acted at")
+            for r, ids in e.participants.items():
+                for other in ids:
+                    if other != eid:
+                        add(other, "opponent" if {r, *roles} & {"target", "taken from"} else "alongside")
+        if not nodes:
+            return ""
+        center = {"name": ent.name, "href": href(src, ent.url), "kind": ent.kind}
+        ordered = sorted(nodes.values(), key=lambda n: (-n["weight"], n["name"]))
+        return figure(visuals.neighbourhood_graph(center, ordered, f"Neighbourhood of {ent.name}"))

@@ -1,0 +1,271 @@
+"""Readers offline: nothing leaves the site's origin, and the site can be browsed from the file system.
+
+Over http the normal build (directory URLs) is checked page by page and statically. Over file:// two
+builds are checked: the normal one, where pages open but links land on folders and search cannot load
+(recorded with pytest.xfail, naming the cause), and the one `TADMUR_OFFLINE=true tadmur site` makes with
+Material's offline plugin, where links and search must work with the vendored iframe-worker shim.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import serve
+
+SHIM = "assets/vendor/iframe-worker/shim.js"
+
+
+# ---- watching a page ------------------------------------------------------------------------------------
+
+
+class Watch:
+    """Console errors, uncaught exceptions, failed requests and off-origin requests of one context."""
+
+    def __init__(self, context, origin: str):
+        self.origin = origin
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.outside: list[str] = []
+        self.requests: list[str] = []
+        context.route(re.compile(r"^(https?|wss?|ftp)://"), self._route)
+        context.on("request", self._request)
+        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        context.on(
+            "response", lambda r: self.failed.append(f"{r.url} HTTP {r.status}") if r.status >= 400 else None
+        )
+
+    def _inside(self, url: str) -> bool:
+        return url.startswith(self.origin) or url.startswith(("data:", "blob:", "about:"))
+
+    def _route(self, route):
+        if self._inside(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _request(self, request):
+        self.requests.append(request.url)
+        if not self._inside(request.url):
+            self.outside.append(request.url)
+
+    def page(self, context):
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{page.url}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        return page
+
+    def assert_clean(self):
+        assert not self.outside, f"requests left the site: {self.outside}"
+        assert not self.failed, f"failed requests: {self.failed}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    with serve(built_site / "site") as url:
+        yield url
+
+
+# ---- over http: nothing leaves the origin ---------------------------------------------------------------
+
+
+def _http_paths(knowledge: dict) -> list[str]:
+    entity = next(e["page_url"] for e in knowledge["entities"] if e["name"] == "Islamic State")
+    assert entity == "actors/islamic-state/"
+    return [
+        "",
+        entity,
+        knowledge["events"][0]["page_url"],
+        "timeline/",
+        "sources/",
+        knowledge["articles"][0]["page_url"],
+    ]
+
+
+def test_http_pages_stay_on_their_origin(browser, site_url, knowledge):
+    context = browser.new_context()
+    watch = Watch(context, site_url + "/")
+    page = watch.page(context)
+    try:
+        for path in _http_paths(knowledge):
+            response = page.goto(f"{site_url}/{path}", wait_until="networkidle")
+            assert response is not None and response.ok, path
+        # Search runs in a worker that loads the index: it too stays on the origin.
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("Palmyra", delay=10)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    finally:
+        context.close()
+    assert any(u.endswith(SHIM) for u in watch.requests), "the vendored iframe-worker shim is not loaded"
+    assert any(u.endswith("search/search_index.json") for u in watch.requests)
+    watch.assert_clean()
+
+
+_RESOURCE = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video|embed)\b[^>]*?\ssrc=["']?([^"'\s>]+)"""
+    r"""|<link\b[^>]*?\shref=["']?([^"'\s>]+)"""
+    r"""|url\(\s*["']?([^"')]+)""",
+    re.I,
+)
+
+
+def test_no_page_refers_to_an_outside_resource(built_site: Path):
+    """Every built HTML and CSS file: scripts, styles, icons, images and CSS url()s are local."""
+    site = built_site / "site"
+    bad = []
+    files = list(site.rglob("*.html")) + list(site.rglob("*.css"))
+    assert len(files) > 20
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for m in _RESOURCE.finditer(text):
+            ref = next(g for g in m.groups() if g)
+            tag = m.group(0)
+            page_link = re.search(r"""rel=["']?(canonical|alternate)""", tag, re.I)
+            if re.match(r"<link\b", tag, re.I) and page_link:
+                continue  # a link to a page, not a resource the browser fetches
+            if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", ref, re.I) and not ref.startswith("data:"):
+                bad.append(f"{f.relative_to(site)}: {ref}")
+    assert not bad, bad[:20]
+    assert (site / SHIM).is_file()
+    assert (site / "assets/vendor/iframe-worker/LICENSE").is_file()
+    assert "unpkg.com" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+# ---- over file:// ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same docs/ built with TADMUR_OFFLINE=true (Material's offline plugin on); its site folder."""
+    root = tmp_path_factory.mktemp("offline")
+    shutil.copy2(built_site / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(built_site / "docs", root / "docs")
+    env = {**os.environ, "TADMUR_OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(root / "site"),
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+def _search(page, query: str) -> list[str]:
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=10)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.wait_for_timeout(200)
+    return page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
+
+
+def test_offline_build_browses_and_searches_from_the_file_system(browser, offline_site: Path):
+    site = offline_site
+    assert (site / "actors" / "islamic-state.html").is_file()
+    assert (site / "search" / "search_index.js").is_file()
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert f'src="{SHIM}"' in html and "unpkg.com" not in html  # the offline plugin kept our shim
+    base = site.as_uri()
+    context = browser.new_context()
+    watch = Watch(context, base + "/")
+    page = watch.page(context)
+    try:
+        page.goto(f"{base}/index.html", wait_until="load")
+        assert page.locator("h1").first.inner_text().startswith("Tadmur")
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        assert header not in ("rgba(0, 0, 0, 0)", "transparent"), "the theme's stylesheet did not load"
+        # A link in the text leads to a page, not a folder.
+        page.locator("article a[href='actors/islamic-state.html']").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == f"{base}/actors/islamic-state.html"
+        assert page.locator("h1").first.inner_text().startswith("Islamic State")
+        # The navigation tabs do too, from one level down.
+        page.locator(".md-tabs__link", has_text="Timeline").click()
+        page.wait_for_load_state("load")
+        assert page.url == f"{base}/timeline.html"
+        assert page.locator(".tadmur-timeline li").count() > 10
+        # Search works from the file system, aliases included.
+        hrefs = _search(page, "Daesh")
+        assert hrefs and hrefs[0].split("?")[0] == f"{base}/actors/islamic-state.html", hrefs[:5]
+        page.locator(".md-search-result__item > a").first.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").first.inner_text().startswith("Islamic State")
+    finally:
+        context.close()
+    assert any(u == f"{base}/{SHIM}" for u in watch.requests), watch.requests
+    watch.assert_clean()
+
+
+def test_offline_build_timeline_filter(browser, offline_site: Path):
+    """The timeline filter reads entity links; in the offline build they end in .html."""
+    context = browser.new_context()
+    watch = Watch(context, offline_site.as_uri() + "/")
+    page = watch.page(context)
+    try:
+        page.goto(f"{offline_site.as_uri()}/timeline.html", wait_until="load")
+        options = page.locator("select[name=place] option").count()
+    finally:
+        context.close()
+    watch.assert_clean()
+    if options <= 1:
+        pytest.xfail(
+            "docs/assets/timeline.js matches entity links with "
+            "/(actors|places|weapons)\\/([a-z0-9-]+)\\/?$/, so with .html links (offline build) "
+            "its menus stay empty"
+        )
+
+
+def test_normal_build_opens_from_the_file_system(browser, built_site: Path):
+    """The normal build (directory URLs): pages and their assets open from file://, nothing goes out."""
+    site = built_site / "site"
+    base = site.as_uri()
+    context = browser.new_context()
+    watch = Watch(context, base + "/")
+    page = watch.page(context)
+    try:
+        for path, title in [
+            ("index.html", "Tadmur"),
+            ("actors/islamic-state/index.html", "Islamic State"),
+            ("timeline/index.html", "Timeline"),
+        ]:
+            page.goto(f"{base}/{path}", wait_until="load")
+            assert page.locator("h1").first.inner_text().startswith(title), path
+            header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+            assert header not in ("rgba(0, 0, 0, 0)", "transparent"), path
+            assert page.locator(".tadmur-timeline li").count() > 10 or path != "timeline/index.html"
+        # Without the offline plugin there is no search/search_index.js: the one expected failure.
+        missing = [f for f in watch.failed if "search/search_index.js" not in f]
+        errors = [e for e in watch.errors if "search_index.js" not in e and "ERR_FILE_NOT_FOUND" not in e]
+        assert not watch.outside and not missing and not errors, (watch.outside, missing, errors)
+        # Links between pages.
+        page.goto(f"{base}/index.html", wait_until="load")
+        page.locator("article a[href='actors/islamic-state/']").first.click()
+        page.wait_for_load_state("load")
+        lands_on_folder = page.title().startswith("Index of")
+    finally:
+        context.close()
+    if lands_on_folder:
+        pytest.xfail(
+            "directory URLs: over file:// a link such as actors/islamic-state/ opens a folder "
+            "listing, not the page, and search has no search_index.js; build with "
+            "TADMUR_OFFLINE=true for a site to browse from the file system"
+        )

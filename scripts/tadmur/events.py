@@ -356,7 +356,15 @@ def _reports_in_sentence(
                 for r in after
                 if re.search(r"\bby\s+(?:the\s+)?$", sentence[max(c0, r.start - 12) : r.start])
             ]
-            before = [r for r in before if r.entity != claimant]  # "according to X": X reports, not acts
+            # The actor nearest before the trigger acts, unless it is only a modifier: "led by X",
+            # "X-made", or the source of the report ("according to X").
+            before = [
+                r
+                for r in before
+                if r.entity != claimant
+                and not re.search(r"\b(?:led|commanded|run) by\b[^,]{0,40}$", sentence[c0 : r.start])
+                and not re.match(r"-made\b", sentence[r.end : r.end + 6])
+            ]
             rep.agent = by[0] if by else before[-1] if before else None
             rep.agent = rep.agent.entity if rep.agent else None
             marked = [
@@ -384,8 +392,9 @@ def _reports_in_sentence(
                 rep.holder = rep.target
                 rep.target = rep.agent
                 rep.agent = rep.holder
-            elif et.territory == "expel" and re.search(
-                r"\b(?:been|was|were|being)\s+(?:\w+ly\s+)?$", sentence[c0 : trig.start()]
+            elif et.territory == "expel" and (
+                re.search(r"\b(?:been|was|were|being)\s+(?:\w+ly\s+)?$", sentence[c0 : trig.start()])
+                or trig.group(0).lower().startswith("driven")  # headline passive: "Isis driven out of X"
             ):
                 # Passive: "the militants have been forced from X" - the subject lost it.
                 rep.target = rep.agent if not by else next((r.entity for r in before), None)
@@ -532,13 +541,24 @@ def _taken_by_other_since(groups: list[list[Report]], g: list[Report], r: Report
     """
     days = _days(g)
     start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
+    # Rival claims about the days of a taking that r's own article reports are background too.
+    own_days = [d for o in groups if r.article in _articles(o) for d in _days(o)]
+
+    def rival_of_own(other: _Group) -> bool:
+        return any(abs((d - o).days) <= 3 for d in _days(other) for o in own_days)
+
     return any(
         other is not g
         and _holder(other) not in (None, _holder(g))
-        and r.article not in other.memo("articles", lambda o: {x.article for x in o})
+        and r.article not in _articles(other)
         and any(start < d <= r.published for d in _days(other))
+        and not rival_of_own(other)
         for other in groups
     )
+
+
+def _articles(group: _Group) -> set[str]:
+    return group.memo("articles", lambda o: {x.article for x in o})
 
 
 def _merge_contested(groups: list[list[Report]]) -> list[list[Report]]:

@@ -119,3 +119,9 @@ def test_place_page_shows_who_held_it_when(page, site_url, knowledge):
     assert rows.count() == 4
     holders = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(4)]
     assert holders == ["Islamic State", "Syrian Arab Army", "Islamic State", "Syrian Arab Army"]
+
+
+def test_search_finds_words_from_quotes_on_their_source_page(page, site_url, knowledge):
+    hrefs = _search(page, site_url, "lacklustre")
+    source = next(a["page_url"] for a in knowledge["articles"] if a["id"].startswith("2016-12-17-new-arab"))
+    assert hrefs and hrefs[0].split("?")[0].split("#")[0] == f"{site_url}/{source}", hrefs[:3]

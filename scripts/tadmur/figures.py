@@ -34,7 +34,8 @@ def figure(svg: str, caption: str = "", kind: str = "") -> str:
     """A raw HTML block Markdown leaves alone (no blank line may appear inside)."""
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     cls = f"tadmur-figure tadmur-{kind}" if kind else "tadmur-figure"
-    return f'<figure class="{cls}" markdown="0">\n{svg.strip()}\n{cap}</figure>'
+    # Labels inside a picture repeat the page's text: kept out of the search index.
+    return f'<figure class="{cls}" data-search-exclude markdown="0">\n{svg.strip()}\n{cap}</figure>'
 
 
 class Figures:

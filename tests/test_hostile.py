@@ -27,9 +27,9 @@ HOSTILE_LINES = [
     '!!! danger "x"',
     "    indented text under the admonition line",
     '{: onclick="alert(4)" }',
-    "A paragraph of the Evil Front with an attribute list {: onclick=\"alert(4)\" }",
+    'A paragraph of the Evil Front with an attribute list {: onclick="alert(4)" }',
     "*emph* and **bold**",
-    "<a href=\"javascript:alert(5)\">a raw link</a> and <iframe src=\"javascript:alert(6)\"></iframe>",
+    '<a href="javascript:alert(5)">a raw link</a> and <iframe src="javascript:alert(6)"></iframe>',
     "[[x]](javascript:alert(7)) and ![img](x onerror=alert(8)) and <https://example.com/>",
     "A line with a backslash \\ and `code` and a | pipe | and &lt;b&gt;entity&lt;/b&gt;.",
 ]
@@ -41,12 +41,24 @@ def hostile(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     (root / ".env").write_text(f"SECRET={SECRET}\n", encoding="utf-8")
     (root / "docs" / ".env").write_text(f"SECRET={SECRET}\n", encoding="utf-8")
-    write_seed(root, f"{HOSTILE_ID}.md", "\n".join(HOSTILE_LINES) + "\n", id=HOSTILE_ID,
-               title="Evil Front claims an attack on Palmyra")
-    write_seed(root, f"{META_ID}.md", "Fighters entered Palmyra on Tuesday, a monitor said.\n", id=META_ID,
-               published="2020-01-02", title="Evil Front <img src=y onerror=alert(9)> claims Palmyra",
-               outlet='Hostile <b>Outlet</b>" onmouseover="alert(12)', author="<script>alert(10)</script>",
-               note="[note](javascript:alert(11))")
+    write_seed(
+        root,
+        f"{HOSTILE_ID}.md",
+        "\n".join(HOSTILE_LINES) + "\n",
+        id=HOSTILE_ID,
+        title="Evil Front claims an attack on Palmyra",
+    )
+    write_seed(
+        root,
+        f"{META_ID}.md",
+        "Fighters entered Palmyra on Tuesday, a monitor said.\n",
+        id=META_ID,
+        published="2020-01-02",
+        title="Evil Front <img src=y onerror=alert(9)> claims Palmyra",
+        outlet='Hostile <b>Outlet</b>" onmouseover="alert(12)',
+        author="<script>alert(10)</script>",
+        note="[note](javascript:alert(11))",
+    )
     try:
         code, out, err = run_cli("--root", str(root), "site")
     except SystemExit as exc:
@@ -117,7 +129,8 @@ def test_scripts_are_only_the_themes_and_ours(hostile):
             if tag == "script" and "src" in attrs:
                 src = attrs["src"]
                 assert "assets/javascripts/" in src or (
-                    "/assets/" in "/" + src and src.rsplit("/", 1)[-1] in ours), (path, attrs)
+                    "/assets/" in "/" + src and src.rsplit("/", 1)[-1] in ours
+                ), (path, attrs)
 
 
 def test_snippet_line_does_not_include_files(hostile, source_html):
@@ -166,11 +179,14 @@ def test_hostile_names_get_a_safe_page(hostile):
 
 def test_the_build_writes_nothing_outside_docs_and_site(hostile):
     top = sorted(p.name for p in hostile.iterdir())
-    assert top == sorted([".env", "data", "docs", "mkdocs.yml", "schema", "seeds", "site", "templates"])
+    assert top == sorted(
+        [".env", "data", "docs", "mkdocs.yml", "schema", "seeds", "site", "site-offline", "templates"]
+    )
     assert not [p for p in (hostile / "site").rglob("*") if p.is_symlink()]
 
 
 # ---- in a browser ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def server(hostile):
@@ -228,7 +244,8 @@ def test_browser_sees_dialogs_when_there_are_some(browser, server, hostile):
     (hostile / "site" / "canary" / "index.html").write_text(
         "<!doctype html><title>c</title><article><h1>c</h1><p>x</p></article>"
         "<script>alert('canary')</script>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     try:
         seen = visit(browser, server, ["canary/"])
     finally:
@@ -239,10 +256,29 @@ def test_browser_sees_dialogs_when_there_are_some(browser, server, hostile):
 
 # ---- paths -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", [
-    "../../etc/passwd", "..", ".", "", "/", "//", "\\..\\x", "Ⅻ", "المرصد", "дамаск", "🙂🙂", "a" * 500,
-    "Evil Front/../../x", "CON", "\x00", "-", "---x---",
-])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..",
+        ".",
+        "",
+        "/",
+        "//",
+        "\\..\\x",
+        "Ⅻ",
+        "المرصد",
+        "дамаск",
+        "🙂🙂",
+        "a" * 500,
+        "Evil Front/../../x",
+        "CON",
+        "\x00",
+        "-",
+        "---x---",
+    ],
+)
 def test_slugify_only_makes_safe_slugs(name):
     slug = slugify(name)
     assert SLUG_RE.match(slug), slug

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate seeds, catalog and rules; write nothing")
     sub.add_parser("docs", help="generate docs/ from seeds/ and data/")
-    site = sub.add_parser("site", help="generate docs/ and build site/ with MkDocs (--strict)")
+    site = sub.add_parser("site", help="generate docs/, build site/ and site-offline/ with MkDocs (--strict)")
     site.add_argument("--no-strict", action="store_true")
     sub.add_parser("gazetteer", help="regenerate data/catalog/places-gazetteer.yml from GeoNames")
     args = parser.parse_args(argv)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "site":
             _report(pipeline.build_docs(project))
             pipeline.build_site(project, strict=not args.no_strict)
-            print(f"tadmur: site built in {project.site}")
+            print(f"tadmur: site built in {project.site} (and {project.root / 'site-offline'} for file://)")
         elif args.command == "gazetteer":
             from . import gazetteer
 

@@ -98,7 +98,16 @@ def build_docs(project: Project) -> BuildResult:
 
 
 def build_site(project: Project, strict: bool = True) -> None:
-    """Run MkDocs into a temporary folder and swap it in only if it succeeded."""
+    """Build site/ (for a web server: stable directory URLs) and site-offline/ (to open from the file
+    system: Material's offline plugin, links ending in index.html, search without a server).
+
+    Each is built into a temporary folder and swapped in only if MkDocs succeeded.
+    """
+    _mkdocs(project, project.site, strict, offline=False)
+    _mkdocs(project, project.root / "site-offline", strict, offline=True)
+
+
+def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=project.root))
     cmd = [
         sys.executable,
@@ -114,14 +123,17 @@ def build_site(project: Project, strict: bool = True) -> None:
     ]
     if strict:
         cmd.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # the banner is not a build problem
+    # The banner is not a build problem; TADMUR_OFFLINE switches Material's offline plugin on (mkdocs.yml).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "true" if offline else "false"}
     proc = subprocess.run(cmd, cwd=project.root, env=env)
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise SystemExit(f"mkdocs build failed (exit {proc.returncode}); the previous site/ is unchanged")
-    old = project.root / ".site-old"
+        raise SystemExit(
+            f"mkdocs build failed (exit {proc.returncode}); the previous {target.name}/ is unchanged"
+        )
+    old = project.root / f".{target.name}-old"
     shutil.rmtree(old, ignore_errors=True)
-    if project.site.exists():
-        project.site.rename(old)
-    tmp.rename(project.site)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)

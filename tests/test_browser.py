@@ -125,3 +125,20 @@ def test_search_finds_words_from_quotes_on_their_source_page(page, site_url, kno
     hrefs = _search(page, site_url, "lacklustre")
     source = next(a["page_url"] for a in knowledge["articles"] if a["id"].startswith("2016-12-17-new-arab"))
     assert hrefs and hrefs[0].split("?")[0].split("#")[0] == f"{site_url}/{source}", hrefs[:3]
+
+
+def test_map_and_timeline_render_their_markers(page, site_url, knowledge):
+    page.goto(f"{site_url}/map/", wait_until="load")
+    markers = page.locator("figure.tadmur-figure circle.tadmur-marker")
+    assert markers.count() > 10
+    drawn = [b for b in (markers.nth(i).bounding_box() for i in range(markers.count())) if b]
+    assert len(drawn) == markers.count() and all(b["width"] > 2 for b in drawn)
+    # A marker is a link to its place's page.
+    href = page.locator("figure.tadmur-figure a:has(circle.tadmur-marker)").first.get_attribute("href")
+    response = page.goto(f"{site_url}/map/{href}", wait_until="load")
+    assert response is not None and response.ok and "/places/" in page.url
+    page.goto(f"{site_url}/timeline/", wait_until="load")
+    marks = page.locator("figure.tadmur-figure a")
+    assert marks.count() >= 10
+    assert all(marks.nth(i).bounding_box() for i in range(marks.count()))
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen

@@ -32,10 +32,10 @@ def _pages(knowledge: dict) -> dict[str, str]:
         (e["page_url"] for e in knowledge["events"] if "palmyra" in e["page_url"]),
         knowledge["events"][0]["page_url"],
     )
-    return {"home": "", "entity": entity, "event": event, "timeline": "timeline/"}
+    return {"home": "", "entity": entity, "event": event, "timeline": "timeline/", "map": "map/"}
 
 
-@pytest.mark.parametrize("kind", ["home", "entity", "event", "timeline"])
+@pytest.mark.parametrize("kind", ["home", "entity", "event", "timeline", "map"])
 def test_axe_finds_no_serious_violation(browser, site_url, knowledge, kind):
     assert AXE.is_file(), "tests/vendor/axe-core/axe.min.js is missing (npm pack axe-core@4)"
     path = _pages(knowledge)[kind]

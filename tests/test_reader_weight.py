@@ -107,7 +107,7 @@ def test_cold_load_is_under_500_kb(browser, site_url, screens, path):
 
 def _targets(knowledge: dict) -> dict[str, str]:
     entity = next(e["page_url"] for e in knowledge["entities"] if e["name"] == "Palmyra")
-    return {"home": "", "timeline": "timeline/", "entity": entity}
+    return {"home": "", "timeline": "timeline/", "map": "map/", "entity": entity}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -48,7 +48,8 @@ class Figures:
             for eid in {e.place, *e.weapons, *(x for ids in e.participants.values() for x in ids)} - {None}:
                 self.event_count[eid] += 1
 
-    def _weight(self, eid: str) -> int:
+    def weight(self, eid: str) -> int:
+        """How much happens at or with an entity: events count three times a mention."""
         return self.event_count[eid] * 3 + len(self.kb.by_entity.get(eid, []))
 
     def _places(self, src: str) -> list[dict]:
@@ -62,7 +63,7 @@ class Figures:
                         "lat": e.coordinates[0],
                         "lon": e.coordinates[1],
                         "href": href(src, e.url),
-                        "weight": self._weight(e.id),
+                        "weight": self.weight(e.id),
                         "kind": e.type,
                         "label": f"{e.name}: {n_ev} events, {n_m} mentions",
                     }
@@ -70,11 +71,11 @@ class Figures:
         return sorted(out, key=lambda p: (-p["weight"], p["name"]))
 
     def map_page_svg(self) -> str:
+        """The region map of every place with coordinates, or nothing when there are none."""
         places = self._places("map.md")
+        if not places:
+            return ""
         return figure(visuals.region_map(self.region, places, "Map of the places named in the articles"))
-
-    def map_places(self) -> list[dict]:
-        return self._places("map.md")
 
     def place(self, eid: str) -> str:
         """Locator map and, if the place changed hands, the control strip."""

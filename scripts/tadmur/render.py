@@ -301,16 +301,15 @@ class Renderer:
         return self.render("review.md.j2", rows=rows)
 
     def map_page(self, fig) -> str:
-        places = fig.map_places()
         rows = [
             {"link": self.entity_link("map.md", e.id), "type": md_escape(e.type),
              "events": fig.event_count[e.id], "mentions": len(self.kb.by_entity.get(e.id, []))}
             for e in sorted(
                 (e for e in self.kb.entities.values() if e.kind == "place" and e.coordinates),
-                key=lambda e: (-fig._weight(e.id), e.name),
+                key=lambda e: (-fig.weight(e.id), e.name),
             )
         ]
-        return self.render("map.md.j2", figure=fig.map_page_svg() if places else "", rows=rows)
+        return self.render("map.md.j2", figure=fig.map_page_svg(), rows=rows)
 
     def home(self) -> str:
         kb = self.kb

@@ -28,6 +28,8 @@ def _report(result) -> None:
     if result.written:
         w = result.written
         print(f"  docs/: {w['written']} written, {w['unchanged']} unchanged, {w['removed']} removed")
+    for line in getattr(result, "changes", []):
+        print(f"  {line}")
     print("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
 
 
@@ -42,11 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="generate docs/, build site/ and site-offline/ with MkDocs (--strict)")
     site.add_argument("--no-strict", action="store_true")
     sub.add_parser("gazetteer", help="regenerate data/catalog/places-gazetteer.yml from GeoNames")
+    # Contributor commands live in their own modules; each adds its sub-command and sets `func`.
+    from . import add, promote, serve
+
+    for module in (add, promote, serve):
+        module.register(sub)
     args = parser.parse_args(argv)
     project = Project(args.root.resolve())
     from . import pipeline  # imported late so `tadmur --help` stays fast
 
     try:
+        if getattr(args, "func", None):
+            return args.func(args, project)
         if args.command == "check":
             result = pipeline.generate(project)
             _report(result)

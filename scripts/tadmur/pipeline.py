@@ -6,6 +6,7 @@ catalog entry) therefore leaves docs/ and site/ exactly as they were.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from .mdtext import md_escape
 from .paths import Project
 from .render import render_site
 from .seeds import load_seeds
+from .whatsnew import summarize_changes
 from .writer import write_tree
 from .yamlio import load_yaml, read_text_utf8
 
@@ -47,6 +49,7 @@ class BuildResult:
     files: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
 
 
 def generate(project: Project) -> BuildResult:
@@ -92,9 +95,20 @@ def generate(project: Project) -> BuildResult:
 def build_docs(project: Project) -> BuildResult:
     result = generate(project)
     t = time.perf_counter()
+    previous = _previous_export(project)
     result.written = write_tree(project.docs, result.files)
+    result.changes = summarize_changes(previous, json.loads(result.files["data/knowledge.json"]))
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result
+
+
+def _previous_export(project: Project) -> dict | None:
+    """The knowledge.json of the last build, to tell the contributor what this build changed."""
+    path = project.docs / "data" / "knowledge.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def build_site(project: Project, strict: bool = True) -> None:

@@ -1,0 +1,7 @@
+"""Placeholder: `tadmur serve` (being written)."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    pass

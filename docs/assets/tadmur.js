@@ -8,3 +8,14 @@
   if (typeof document$ !== "undefined") document$.subscribe(name);
   else document.addEventListener("DOMContentLoaded", name);
 })();
+
+// Hand-written: pages of renamed or merged entities and events send the reader on to the new page.
+// The link is a Markdown link, so MkDocs rewrites it correctly for both site/ and site-offline/.
+(function () {
+  function go() {
+    var a = document.querySelector("a[data-tadmur-redirect]");
+    if (a) location.replace(a.href + location.hash);
+  }
+  if (typeof document$ !== "undefined") document$.subscribe(go);
+  else document.addEventListener("DOMContentLoaded", go);
+})();

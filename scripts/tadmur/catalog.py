@@ -35,6 +35,7 @@ class Entity:
     reviewed: bool = True  # False for names found by the discovery rules, not in the catalog
     origin: str = ""  # file:line it was defined at, or the rule that found it
     rule: str | None = None  # discovery rule name, for unreviewed entities
+    formerly: tuple[str, ...] = ()  # old ids: their pages redirect here (renames)
 
     @property
     def url(self) -> str:
@@ -109,6 +110,7 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
                 within=raw.get("within"),
                 plural_suffix=plural,
                 not_names=tuple(raw.get("not_names", [])),
+                formerly=tuple(raw.get("formerly", [])),
                 origin=where,
             )
             for alias in ent.names():
@@ -128,7 +130,17 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
                 pass  # allowed: a place without coordinates is simply not on the map
             cat.entities[ent.id] = ent
             pending.append((ent, name, raw))
+    # References to an old id (after a rename) follow the entity to its new id.
+    former = {old: ent.id for ent in cat.entities.values() for old in ent.formerly}
+    for ent in cat.entities.values():
+        ent.affiliation = tuple((former.get(t, t), r) for t, r in ent.affiliation)
+        ent.within = former.get(ent.within, ent.within) if ent.within else ent.within
     for ent, name, raw in pending:
+        for old in ent.formerly:
+            if old in cat.entities:
+                raise BuildError(
+                    name, raw.line, f"{ent.id!r}: 'formerly' names {old!r}, which is still an entity's id"
+                )
         for target, _rel in ent.affiliation:
             if target not in cat.entities:
                 raise BuildError(name, raw.line, f"{ent.id!r}: affiliation names unknown entity {target!r}")

@@ -30,6 +30,8 @@ def _report(result) -> None:
         print(f"  docs/: {w['written']} written, {w['unchanged']} unchanged, {w['removed']} removed")
     for line in getattr(result, "changes", []):
         print(f"  {line}")
+    for line in getattr(result, "notes", []):
+        print(f"  note: {line}")
     print("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
 
 
@@ -71,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
             gazetteer.main()
     except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).split("\n"):
+            print(f"error: {line}", file=sys.stderr)
         print("error: nothing was written; docs/ and site/ are as they were", file=sys.stderr)
         return 1
     return 0

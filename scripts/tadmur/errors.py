@@ -20,3 +20,15 @@ class BuildError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+class BuildErrors(BuildError):
+    """Several problems found in one pass (e.g. one per file), reported together, one per line."""
+
+    def __init__(self, errors: list[BuildError]):
+        self.errors = [e for err in errors for e in (err.errors if isinstance(err, BuildErrors) else [err])]
+        first = self.errors[0]
+        super().__init__(first.path, first.line, first.message)
+
+    def __str__(self) -> str:
+        return "\n".join(BuildError.__str__(e) for e in self.errors)

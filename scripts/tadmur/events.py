@@ -153,6 +153,10 @@ class Event:
     contested: list[str] = field(default_factory=list)  # holders claimed by different reports
     previous: str | None = None
     next: str | None = None
+    corrected: dict[str, str] = field(default_factory=dict)  # field -> where an editor set it (file:line)
+    reason: str | None = None  # the editor's reason for the correction
+    hidden: bool = False
+    merged_from: list[str] = field(default_factory=list)  # ids of events an editor merged into this one
 
     @property
     def url(self) -> str:
@@ -694,6 +698,28 @@ def _claims(reports: list[Report]) -> list[dict]:
     )
 
 
+def _title(kb: KB, et: EventType, agent: str | None, place: str | None, loser: str | None) -> str:
+    name = lambda eid: kb.entities[eid].name if eid in kb.entities else ""  # noqa: E731
+    if et.territory:
+        title = (
+            f"{name(agent)} takes {name(place)}"
+            if agent
+            else f"{name(loser)} loses {name(place)}"
+            if loser
+            else f"{name(place)} changes hands"
+        )
+    else:
+        title = et.title.format(agent=name(agent) or "Unknown actor", place=name(place) or "an unnamed place")
+    if not place:
+        title = (
+            title.replace(" at an unnamed place", "")
+            .replace(" near an unnamed place", "")
+            .replace(" in an unnamed place", "")
+            .replace(" to an unnamed place", "")
+        )
+    return title
+
+
 def _make_event(group: list[Report], kb: KB, vocab: Vocabulary) -> Event:
     types = {t.id: t for t in vocab.types}
     group = sorted(group, key=lambda r: (r.published, r.article, r.paragraph, r.sentence))
@@ -742,25 +768,8 @@ def _make_event(group: list[Report], kb: KB, vocab: Vocabulary) -> Event:
             fig = dict(f, article=r.article, paragraph=r.paragraph)
             if fig not in figures:
                 figures.append(fig)
-    name = lambda eid: kb.entities[eid].name if eid in kb.entities else ""  # noqa: E731
-    if et.territory:
-        loser = next(iter(sorted(set(targets) - {agent})), None)
-        title = (
-            f"{name(agent)} takes {name(place)}"
-            if agent
-            else f"{name(loser)} loses {name(place)}"
-            if loser
-            else f"{name(place)} changes hands"
-        )
-    else:
-        title = et.title.format(agent=name(agent) or "Unknown actor", place=name(place) or "an unnamed place")
-    if not place:
-        title = (
-            title.replace(" at an unnamed place", "")
-            .replace(" near an unnamed place", "")
-            .replace(" in an unnamed place", "")
-            .replace(" to an unnamed place", "")
-        )
+    loser = next(iter(sorted(set(targets) - {agent})), None)
+    title = _title(kb, et, agent, place, loser)
     return Event(
         id="",
         type=type_id,
@@ -828,15 +837,136 @@ def extract_events(kb: KB, vocab: Vocabulary) -> list[Event]:
             eid, n = f"{base}-{n}", n + 1
         used.add(eid)
         e.id = eid
-    # Previous and next event at the same place.
+    _link_neighbours(events)
+    return events
+
+
+def _link_neighbours(events: list[Event]) -> None:
+    """Previous and next event at the same place."""
     by_place: dict[str, list[Event]] = defaultdict(list)
     for e in events:
+        e.previous = e.next = None
         if e.place:
             by_place[e.place].append(e)
     for evs in by_place.values():
         for a, b in zip(evs, evs[1:], strict=False):
             a.next, b.previous = b.id, a.id
-    return events
+
+
+TERRITORY_TYPES = {
+    "government-regains-territory": "Government regains territory",
+    "non-state-actor-overtakes-territory": "Non-state actor overtakes territory",
+    "territory-changes-hands": "Territory changes hands",
+}
+
+
+def apply_corrections(events: list[Event], corr, kb: KB, vocab: Vocabulary) -> tuple[list, list, dict]:
+    """Apply the editors' corrections from event pages (see corrections.py).
+
+    Returns (events to show, hidden events, {merged event id: the id it was merged into}). Ids never
+    change, so a correction stays attached to its page.
+    """
+    from .corrections import parse_date
+
+    errors: list[BuildError] = []
+    by_id = {e.id: e for e in events}
+    types = {t.id: t for t in vocab.types}
+    merged: dict[str, str] = {}
+    for eid, fix in sorted(corr.events.items()):
+        if eid not in by_id:
+            corr.warnings.append(
+                f"{fix.page}: no event has the id {eid!r} any more, so its corrections do nothing; "
+                "move them to the event's new page, or delete the file"
+            )
+            continue
+        target = fix.fields.get("merge_into")
+        if target is None:
+            continue
+        if target == eid or target not in by_id:
+            errors.append(fix.error("merge_into", f"no other event has the id {target!r}"))
+        elif corr.events.get(target) and corr.events[target].fields.get("merge_into"):
+            errors.append(fix.error("merge_into", f"{target!r} is itself merged into another event"))
+        else:
+            merged[eid] = target
+    for target in sorted(set(merged.values())):
+        sources = sorted(k for k, v in merged.items() if v == target)
+        old = by_id[target]
+        reports = list(old.reports) + [r for k in sources for r in by_id[k].reports]
+        new = _make_event(reports, kb, vocab)
+        new.id, new.merged_from = old.id, sources
+        new.corrected["merge"] = ", ".join(corr.events[k].source("merge_into") for k in sources)
+        by_id[target] = new
+    hidden: list[Event] = []
+    for eid, fix in sorted(corr.events.items()):
+        ev = by_id.get(eid)
+        if ev is None or eid in merged:
+            continue
+        f = fix.fields
+        ev.reason = f.get("reason")
+        if f.get("hidden"):
+            ev.hidden = True
+            ev.corrected["hidden"] = fix.source("hidden")
+        if "type" in f:
+            t = f["type"]
+            if t in TERRITORY_TYPES:
+                ev.type, ev.label, ev.category = t, TERRITORY_TYPES[t], "Battles"
+            elif t in types and not types[t].territory:
+                ev.type, ev.label, ev.category = t, types[t].label, types[t].category
+            else:
+                allowed = sorted(set(TERRITORY_TYPES) | {k for k, v in types.items() if not v.territory})
+                errors.append(fix.error("type", f"unknown event type {t!r}; one of: {', '.join(allowed)}"))
+                continue
+            ev.corrected["type"] = fix.source("type")
+        for key, kinds in (("place", ("place",)), ("weapons", ("weapon",))):
+            if key not in f:
+                continue
+            values = f[key] if isinstance(f[key], list) else [f[key]] if f[key] else []
+            bad = [v for v in values if v not in kb.entities or kb.entities[v].kind not in kinds]
+            if bad:
+                errors.append(fix.error(key, f"no {kinds[0]} page has the id {bad[0]!r}"))
+                continue
+            if key == "place":
+                ev.place = values[0] if values else None
+            else:
+                ev.weapons = values
+            ev.corrected[key] = fix.source(key)
+        if "participants" in f:
+            roles = dict(ev.participants)
+            for role, ids in f["participants"].items():
+                bad = [v for v in ids if v not in kb.entities]
+                if bad:
+                    errors.append(fix.error("participants", f"no entity page has the id {bad[0]!r}"))
+                    continue
+                if ids:
+                    roles[role] = list(ids)
+                else:
+                    roles.pop(role, None)
+            order = ["agent", "also acting", "target", "taken from", "supporting"]
+            ev.participants = {r: roles[r] for r in order if r in roles}
+            if ev.holder and roles.get("agent"):
+                ev.holder = roles["agent"][0]
+            ev.corrected["participants"] = fix.source("participants")
+        if "date" in f:
+            ev.earliest, ev.latest, ev.precision = parse_date(f["date"])
+            ev.corrected["date"] = fix.source("date")
+        if {"type", "place", "participants"} & set(ev.corrected):
+            et = types.get(ev.type) or next(t for t in vocab.types if t.territory)
+            if ev.type in TERRITORY_TYPES:
+                et = next(t for t in vocab.types if t.territory)
+            agent = (ev.participants.get("agent") or [None])[0]
+            loser = (ev.participants.get("taken from") or ev.participants.get("target") or [None])[0]
+            ev.title = _title(kb, et, agent, ev.place, loser)
+    if errors:
+        from .errors import BuildErrors
+
+        raise BuildErrors(errors)
+    shown = [e for e in by_id.values() if e.id not in merged and not e.hidden]
+    hidden = [e for e in by_id.values() if e.hidden and e.id not in merged]
+    for e in hidden:
+        e.previous = e.next = None
+    shown.sort(key=lambda e: (e.sort_key(), e.title))
+    _link_neighbours(shown)
+    return shown, hidden, merged
 
 
 def control_history(events: list[Event], place: str) -> list[dict]:

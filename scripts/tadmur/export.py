@@ -8,7 +8,11 @@ from . import __version__
 from .kb import KB
 
 
-def export(kb: KB, events: list | None = None) -> dict:
+def export(
+    kb: KB, events: list | None = None, hidden: list | None = None, redirects: list | None = None
+) -> dict:
+    """The JSON export. `hidden` events (an editor judged them false) are listed apart, with who hid
+    them; `redirects` maps the pages of renamed and merged entities and events to their new pages."""
     articles = []
     for a in sorted(kb.articles, key=lambda a: a.id):
         articles.append(
@@ -19,6 +23,7 @@ def export(kb: KB, events: list | None = None) -> dict:
                 "outlet_entity": kb.outlets.get(a.id),
                 "author": a.author,
                 "published": a.published.isoformat(),
+                "added": a.added.isoformat() if a.added else None,
                 "published_certainty": a.published_certainty,
                 "url": a.url,
                 "language": a.language,
@@ -74,7 +79,18 @@ def export(kb: KB, events: list | None = None) -> dict:
         "entities": entities,
         "mentions": mentions,
         "events": [_event(e) for e in events or []],
+        "hidden_events": [
+            {"id": e.id, "title": e.title, "reason": e.reason, "hidden_by": e.corrected.get("hidden")}
+            for e in hidden or []
+        ],
+        "redirects": [
+            {"from": _page_url(old), "to": _page_url(new), "why": why} for old, new, why in redirects or []
+        ],
     }
+
+
+def _page_url(doc_path: str) -> str:
+    return doc_path.removesuffix(".md") + "/"
 
 
 def dumps(data: dict) -> str:
@@ -144,5 +160,8 @@ def _event(e) -> dict:
             }
             for r in e.reports
         ],
+        "corrections": [{"field": k, "set_at": v} for k, v in e.corrected.items()],
+        "correction_reason": e.reason,
+        "merged_from": list(e.merged_from),
         "page_url": e.url,
     }

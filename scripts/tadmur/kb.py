@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .catalog import Catalog, Entity
 from .extract import DocExtraction, RawMention
@@ -57,6 +57,7 @@ class KB:
     incoming: dict[str, list[str]] = field(default_factory=dict)  # page key -> page keys linking to it
     review: list[ReviewItem] = field(default_factory=list)
     outlets: dict[str, str] = field(default_factory=dict)  # article id -> catalogued outlet's entity id
+    wrong_used: set[int] = field(default_factory=set)  # contributor's wrong_matches that removed a mention
     _by_id: dict[str, Article] = field(default_factory=dict, repr=False)
 
     def article(self, article_id: str) -> Article:
@@ -77,7 +78,14 @@ def build_kb(
     catalog: Catalog,
     extractions: list[DocExtraction],
     review_min_mentions: int = 2,
+    redirect: dict[str, str] | None = None,
+    wrong: list[tuple] | None = None,
 ) -> KB:
+    """`redirect` maps discovered entity ids merged by a contributor to the entity they are; `wrong`
+    lists (entity, article, paragraph, text or None, ...) matches a contributor marked as wrong. The
+    indexes of the `wrong` items that removed something are in `kb.wrong_used`."""
+    redirect = redirect or {}
+    wrong = wrong or []
     # 1. Discovered names: group by kind + normalised name; a name that is in fact catalogued maps there.
     groups: dict[str, list[RawMention]] = defaultdict(list)
     resolved: dict[int, str] = {}
@@ -127,21 +135,48 @@ def build_kb(
             _, kind, name = m.ref.split(":", 2)
             resolved[idx] = key_to_id[_discovered_key(kind, name)]
 
+    wrong_used: set[int] = set()
+
+    def is_wrong(eid: str, m: RawMention) -> bool:
+        hit = False
+        for n, (w_eid, art, para, text, *_rest) in enumerate(wrong):
+            if w_eid == eid and art == m.article and para == m.paragraph and text in (None, m.surface):
+                wrong_used.add(n)
+                hit = True
+        return hit
+
     mentions = sorted(
         {
-            Mention(resolved[i], m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role)
+            Mention(eid, m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role)
             for i, m in enumerate(all_raw)
+            if not is_wrong(eid := redirect.get(resolved[i], resolved[i]), m)
         },
         key=lambda m: (m.article, m.paragraph, m.start, m.entity),
     )
+    # Discovered names merged into another entity, or whose every match was wrong, have no page.
+    mentioned = {m.entity for m in mentions}
+    merged_into: dict[str, list[Entity]] = defaultdict(list)
+    for eid in list(entities):
+        if eid in redirect:
+            merged_into[redirect[eid]].append(entities.pop(eid))
+        elif eid not in mentioned:
+            del entities[eid]
+    review = [r for r in review if r.entity in entities]  # a merged name has been reviewed
     for m in mentions:
         if m.entity not in entities:
             entities[m.entity] = catalog.entities[m.entity]
+    for target, merged in merged_into.items():
+        if target in entities:
+            names = [n for e in merged for n in e.names()]
+            entities[target] = replace(
+                entities[target], aliases=tuple(dict.fromkeys([*entities[target].aliases, *names]))
+            )
     # An article's outlet, when catalogued, gets a page too: it is named by the article's metadata.
     outlets = {a.id: eid for a in articles if (eid := catalog.lookup(a.outlet))}
     for eid in outlets.values():
         entities.setdefault(eid, catalog.entities[eid])
     kb = KB(articles, docs, catalog, dict(sorted(entities.items())), mentions, outlets=outlets)
+    kb.wrong_used = wrong_used
     for m in mentions:
         kb.by_entity.setdefault(m.entity, []).append(m)
         kb.by_article.setdefault(m.article, []).append(m)

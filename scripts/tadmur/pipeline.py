@@ -16,9 +16,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import load_catalog
+from .catalog import KIND_DIRS, load_catalog
+from .corrections import (
+    apply_to_catalog,
+    check_entity_refs,
+    discovered_merges,
+    read_corrections,
+    wrong_match_filter,
+)
 from .discover import load_discovery_rules
 from .errors import BuildError
+from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .export import dumps, export
 from .extract import extract
@@ -26,11 +34,12 @@ from .ingest import ingest, load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
+from .pages import assemble, read_pages
 from .paths import Project
-from .render import render_site
+from .render import Renderer, render_site
 from .seeds import load_seeds
 from .whatsnew import summarize_changes
-from .writer import write_tree
+from .writer import read_manifest, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
 
@@ -50,6 +59,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
+    notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
 
 
 def generate(project: Project) -> BuildResult:
@@ -63,7 +73,11 @@ def generate(project: Project) -> BuildResult:
         timings[name] = round(now - t, 3)
         t = now
 
-    catalog = load_catalog(project.catalog, project.schema / "catalog.schema.json", project.root)
+    # Contributors' pages first: their corrections are inputs, and their words must survive the build.
+    pages, legacy = read_pages(project.docs, read_manifest(project.docs))
+    corr = read_corrections(pages, project.schema / "page.schema.json")
+    original = load_catalog(project.catalog, project.schema / "catalog.schema.json", project.root)
+    catalog = apply_to_catalog(original, corr)
     ingest_rules = load_rules(project.rules / "ingest.yml")
     disc_rules = load_discovery_rules(project.rules / "discovery.yml")
     articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
@@ -73,23 +87,57 @@ def generate(project: Project) -> BuildResult:
     matcher = Matcher(list(catalog.entities.values()))
     extractions = [extract(docs[a.id], matcher, disc_rules) for a in articles]
     lap("extract")
-    kb = build_kb(articles, docs, catalog, extractions, disc_rules.review_min_mentions)
+    merges = discovered_merges(corr, catalog)
+    kb = build_kb(
+        articles,
+        docs,
+        catalog,
+        extractions,
+        disc_rules.review_min_mentions,
+        redirect=merges,
+        wrong=wrong_match_filter(corr),
+    )
+    check_entity_refs(corr, kb, kb.wrong_used, merges)
     lap("knowledge base")
-    events = extract_events(kb, load_vocabulary(project.root / "data" / "events.yml"))
+    vocab = load_vocabulary(project.root / "data" / "events.yml")
+    events, hidden, merged_events = apply_event_corrections(extract_events(kb, vocab), corr, kb, vocab)
     lap("events")
+    redirects = _redirects(kb, original, corr, merges, merged_events)
     files = render_site(
         kb,
         project.templates,
         load_site_config(project.root / "data" / "site.yml"),
         events,
         project.root / "data" / "geo" / "region.json",
+        hidden=hidden,
+        redirects=redirects,
     )
-    files["data/knowledge.json"] = dumps(export(kb, events))
+    files["data/knowledge.json"] = dumps(export(kb, events, hidden, redirects))
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )
+    renderer = Renderer(kb, project.templates)
+    moves = {old: new for old, new, why in redirects if why == "renamed"}
+    files, notes = assemble(
+        files, pages, legacy, project.docs, lambda title: renderer.render("orphan.md.j2", title=title), moves
+    )
     lap("render")
-    return BuildResult(kb, events, files, timings)
+    return BuildResult(kb, events, files, timings, notes=notes + corr.warnings)
+
+
+def _redirects(kb: KB, original, corr, merges: dict[str, str], merged_events: dict[str, str]) -> list:
+    """(old page, new page, why) for renamed and merged entities and merged events."""
+    out = []
+    for old, (new, why) in sorted(corr.redirects.items()):
+        if new in kb.entities:
+            kind = original.entities[old].kind if old in original.entities else kb.entities[new].kind
+            out.append((f"{KIND_DIRS[kind]}/{old}.md", kb.entities[new].doc_path, why))
+    for old, new in sorted(merges.items()):
+        if new in kb.entities:
+            out.append((corr.entities[old].page.removeprefix("docs/"), kb.entities[new].doc_path, "merged"))
+    for old, new in sorted(merged_events.items()):
+        out.append((f"events/{old}.md", f"events/{new}.md", "merged"))
+    return out
 
 
 def build_docs(project: Project) -> BuildResult:

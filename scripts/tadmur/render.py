@@ -34,6 +34,15 @@ ROLE_LABELS = {
 }
 
 
+CORRECTED_LABELS = {
+    "date": "date",
+    "type": "type",
+    "place": "place",
+    "participants": "participants",
+    "weapons": "weapons",
+}
+
+
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from one docs/ file to another, as MkDocs resolves and validates it."""
     path = posixpath.relpath(dst, posixpath.dirname(src) or ".")
@@ -302,8 +311,12 @@ class Renderer:
 
     def map_page(self, fig) -> str:
         rows = [
-            {"link": self.entity_link("map.md", e.id), "type": md_escape(e.type),
-             "events": fig.event_count[e.id], "mentions": len(self.kb.by_entity.get(e.id, []))}
+            {
+                "link": self.entity_link("map.md", e.id),
+                "type": md_escape(e.type),
+                "events": fig.event_count[e.id],
+                "mentions": len(self.kb.by_entity.get(e.id, [])),
+            }
             for e in sorted(
                 (e for e in self.kb.entities.values() if e.kind == "place" and e.coordinates),
                 key=lambda e: (-fig.weight(e.id), e.name),
@@ -341,9 +354,16 @@ def render_site(
     site: dict | None = None,
     events: list | None = None,
     geo: Path | None = None,
+    hidden: list | None = None,
+    redirects: list[tuple[str, str, str]] | None = None,
 ) -> dict[str, str]:
-    """Every generated Markdown page, keyed by its path under docs/."""
+    """Every generated Markdown page, keyed by its path under docs/.
+
+    `hidden` are events an editor hid (they keep a page, and nothing else); `redirects` are
+    (old page, new page, why) for renamed and merged entities and merged events.
+    """
     from .figures import Figures
+    from .whatsnew import whats_new_page
 
     r = Renderer(kb, templates, site)
     ev = EventRenderer(r, events or [])
@@ -364,6 +384,7 @@ def render_site(
         "timeline.md": ev.timeline(),
         "about.md": r.render("about.md.j2"),
         "map.md": r.map_page(fig),
+        "whats-new.md": whats_new_page(r, ev),
     }
     for kind in KINDS:
         files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
@@ -373,7 +394,23 @@ def render_site(
         files[r.source_path[art.id]] = r.source_page(art.id)
     for e in ev.events:
         files[e.doc_path] = ev.event_page(e)
+    for e in hidden or []:
+        files[e.doc_path] = ev.event_page(e)
+    for old, new, why in redirects or []:
+        if new in files and old not in files:
+            title = _title_of(files[new])
+            files[old] = r.render("redirect.md.j2", title=title, link=link(title, rel(old, new)), why=why)
     return files
+
+
+def _title_of(page: str) -> str:
+    """The (already escaped) title of a rendered page, read back from its front matter."""
+    for line in page.split("\n")[1:]:
+        if line.startswith("title: "):
+            return html.unescape(json.loads(line[7:]))
+        if line == "---":
+            break
+    return ""
 
 
 # ---- events (the events stage's pages) ------------------------------------------------------------------
@@ -472,6 +509,8 @@ class EventRenderer:
             reports=reports,
             sources=[link(self.kb.article(a).title, rel(src, r.source_path[a])) for _, a in sources],
             timeline_link=rel(src, "timeline.md"),
+            corrected=[CORRECTED_LABELS[k] for k in ev.corrected if k in CORRECTED_LABELS],
+            reason=md_escape(ev.reason) if ev.reason else "",
             previous=self.event_link(src, self.by_id[ev.previous]) if ev.previous else "",
             next=self.event_link(src, self.by_id[ev.next]) if ev.next else "",
         )

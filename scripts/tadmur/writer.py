@@ -20,6 +20,14 @@ def safe_path(base: Path, rel: str) -> Path:
     return target
 
 
+def read_manifest(base: Path) -> list[str]:
+    """Paths (under base) the last build wrote."""
+    manifest = base / MANIFEST
+    if not manifest.exists():
+        return []
+    return [ln for ln in manifest.read_text(encoding="utf-8").split("\n") if ln]
+
+
 def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
     """Make base/ hold exactly the generated files (plus hand-made ones). Returns counts."""
     base.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,293 @@
+"""Who owns which part of a generated page: the build, or the contributor.
+
+A generated Markdown page has four parts. The build owns two of them and rewrites them on every run;
+the contributor owns the other two, and the build copies them over untouched:
+
+    ---
+    title: ...                        <- build's front matter
+    # == Your fields below ... ==     <- FIELDS_MARK
+    aliases: [...]                    <- contributor's front matter (corrections, see schema/page.schema.json)
+    ---
+    Context written by a contributor  <- contributor's text, shown under the page title
+    <!-- tadmur:begin <hash> ... -->
+    ...                               <- build's body
+    <!-- tadmur:end -->
+    More contributor text             <- contributor's text, shown at the end of the page
+
+The begin marker carries a hash of the build's two parts as last written. If they no longer match it,
+someone edited text the build would overwrite: `merge` refuses, names the line, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError
+
+FIELDS_MARK = "# == Your fields below this line are kept by the build (see CONTRIBUTING.md) =="
+BEGIN = "<!-- tadmur:begin"
+BEGIN_NOTE = (
+    "The build rewrites everything from here to tadmur:end."
+    " Write your own text above this line or below that one. -->"
+)
+END = "<!-- tadmur:end -->"
+
+
+@dataclass
+class Page:
+    """One page as found on disk (or as the build is about to write it)."""
+
+    path: str  # relative to docs/
+    machine_fm: str = ""
+    own_fm: str = ""
+    prefix: str = "\n"
+    body: str = ""
+    suffix: str = ""
+    stored_hash: str | None = None
+    # 1-based line numbers in the file, for messages
+    fm_mark_line: int = 0
+    begin_line: int = 0
+    end_line: int = 0
+    own_fm_offset: int = 0  # line of the file just before the contributor's first front matter line
+    problems: list[BuildError] = field(default_factory=list)
+
+    @property
+    def has_own_words(self) -> bool:
+        return bool(self.own_fm.strip() or self.prefix.strip() or self.suffix.strip())
+
+    def machine_hash(self) -> str:
+        return digest(self.machine_fm, self.body)
+
+    def edited(self) -> bool:
+        return self.stored_hash is not None and self.stored_hash != self.machine_hash()
+
+
+def digest(machine_fm: str, body: str) -> str:
+    return hashlib.sha256((machine_fm + "\0" + body).encode("utf-8")).hexdigest()[:16]
+
+
+def split_rendered(path: str, text: str) -> tuple[str, str]:
+    """A template's output (`---` front matter `---` body) as (front matter, body)."""
+    if not text.startswith("---\n"):
+        return "", text.strip("\n")
+    end = text.index("\n---\n", 3)
+    return text[4:end], text[end + 5 :].strip("\n")
+
+
+def compose(page: Page) -> str:
+    """The file text of a page: the build's parts with the contributor's parts around them."""
+    own_fm = page.own_fm.rstrip("\n")
+    fm = page.machine_fm.rstrip("\n") + "\n" + FIELDS_MARK + ("\n" + own_fm if own_fm else "")
+    prefix = page.prefix if page.prefix.strip() else "\n"
+    suffix = page.suffix if page.suffix.strip() else ""
+    return (
+        f"---\n{fm}\n---\n{prefix}"
+        f"{BEGIN} {digest(page.machine_fm, page.body)} {BEGIN_NOTE}\n\n"
+        f"{page.body.strip(chr(10))}\n\n{END}\n{suffix}"
+    )
+
+
+def parse(path: str, text: str) -> Page | None:
+    """Split a page file into its parts; None when it has no build markers (a hand-written page).
+
+    Damage to the markers themselves is reported in `Page.problems`, with the line to look at.
+    """
+    lines = text.split("\n")
+    begin = [i for i, ln in enumerate(lines) if ln.startswith(BEGIN)]
+    end = [i for i, ln in enumerate(lines) if ln.strip() == END]
+    if not begin and not end and FIELDS_MARK not in lines:
+        return None
+    page = Page(path)
+    name = f"docs/{path}"
+    if not lines or lines[0].strip() != "---":
+        page.problems.append(BuildError(name, 1, "the front matter's opening '---' line is missing"))
+        return page
+    try:
+        fm_end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        page.problems.append(BuildError(name, 1, "the front matter is not closed: restore its '---' line"))
+        return page
+    if FIELDS_MARK in lines[1:fm_end]:
+        mark = lines.index(FIELDS_MARK, 1)
+        page.machine_fm = "\n".join(lines[1:mark])
+        page.own_fm = "\n".join(lines[mark + 1 : fm_end])
+        page.fm_mark_line = mark + 1
+        page.own_fm_offset = mark + 1
+    else:
+        page.machine_fm = "\n".join(lines[1:fm_end])
+        page.problems.append(
+            BuildError(
+                name,
+                fm_end + 1,
+                f"the line '{FIELDS_MARK}' is missing from the front matter; put it back after the "
+                "build's fields, with your own fields below it",
+            )
+        )
+    if len(begin) != 1 or len(end) != 1 or not (fm_end < begin[0] < end[0]):
+        where = (begin or end or [fm_end])[0] + 1
+        page.problems.append(
+            BuildError(
+                name,
+                where,
+                f"the markers '{BEGIN} ...' and '{END}' must each appear once, in that order, around the "
+                "part the build writes; restore them (your own text goes above the first or below the "
+                "second)",
+            )
+        )
+        return page
+    b, e = begin[0], end[0]
+    page.prefix = "\n".join(lines[fm_end + 1 : b]) + "\n"
+    page.body = "\n".join(lines[b + 1 : e]).strip("\n")
+    page.suffix = "\n".join(lines[e + 1 :])
+    parts = lines[b][len(BEGIN) :].split()
+    page.stored_hash = parts[0] if parts else None
+    page.begin_line, page.end_line = b + 1, e + 1
+    return page
+
+
+def first_difference(page: Page, fresh: Page | None) -> int:
+    """The file line where the contributor's edit inside the build's part most likely is."""
+    if fresh is not None:
+        for old, new, start in (
+            (page.machine_fm, fresh.machine_fm, 2),
+            (page.body, fresh.body, page.begin_line + 2),
+        ):
+            a, b = old.split("\n"), new.split("\n")
+            for tag, i1, _i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+                if tag != "equal":
+                    return start + min(i1, len(a) - 1)
+    return page.begin_line
+
+
+def edit_error(page: Page, fresh: Page | None) -> BuildError:
+    line = first_difference(page, fresh)
+    in_fm = line < (page.fm_mark_line or page.begin_line)
+    where = (
+        f"below line {page.fm_mark_line} ('# == Your fields ...')"
+        if in_fm
+        else f"above line {page.begin_line} ('{BEGIN} ...') or below line {page.end_line} ('{END}')"
+    )
+    return BuildError(
+        f"docs/{page.path}",
+        line,
+        f"this line is in the part the build writes, and it was changed since the last build; a rebuild "
+        f"would lose the change, so nothing was written. Move your text {where}, or correct the input "
+        "the build reads (see CONTRIBUTING.md), and undo the change here.",
+    )
+
+
+def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[str]]:
+    """Every generated page in docs/ (by marker, or listed in the last build's manifest).
+
+    Returns the pages with markers, and the manifest's pages written before markers existed, which
+    hold nothing of a contributor's and may simply be overwritten.
+    """
+    pages: dict[str, Page] = {}
+    legacy: list[str] = []
+    candidates = set(manifest) | {
+        str(p.relative_to(docs)) for p in docs.rglob("*.md") if "assets" not in p.relative_to(docs).parts
+    }
+    for rel in sorted(candidates):
+        if not rel.endswith(".md"):
+            continue
+        path = docs / rel
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        page = parse(rel, text)
+        if page is not None:
+            pages[rel] = page
+        elif rel in manifest:
+            legacy.append(rel)
+    return pages, legacy
+
+
+def assemble(
+    rendered: dict[str, str],
+    existing: dict[str, Page],
+    legacy: list[str],
+    docs: Path,
+    orphan_body,
+    moves: dict[str, str] | None = None,
+) -> tuple[dict[str, str], list[str]]:
+    """The files to write: each rendered page wrapped around its contributor's parts.
+
+    Refuses (BuildErrors, nothing written) when a contributor's edit is inside the build's part, when
+    the markers are damaged, or when a generated page would replace a hand-written file. A page the
+    build no longer makes is kept, with a notice, while it holds a contributor's words.
+    `orphan_body(title)` gives the Markdown of that notice. Returns (files, notes for the contributor).
+    """
+    from .errors import BuildErrors
+
+    errors: list[BuildError] = []
+    notes: list[str] = []
+    out: dict[str, str] = {}
+    # A renamed entity's page takes the contributor's parts with it, unless the new page has its own.
+    existing = dict(existing)
+    for old_rel, new_rel in sorted((moves or {}).items()):
+        old, new = existing.get(old_rel), existing.get(new_rel)
+        if old is None or old.problems or old.edited() or not old.has_own_words:
+            continue
+        if new is not None and (new.has_own_words or new.problems):
+            notes.append(
+                f"docs/{old_rel}: renamed to docs/{new_rel}, which has its own text; move yours by hand"
+            )
+            continue
+        moved = Page(new_rel, own_fm=old.own_fm, prefix=old.prefix, suffix=old.suffix)
+        if new is not None:
+            moved.machine_fm, moved.body, moved.stored_hash = new.machine_fm, new.body, new.stored_hash
+        existing[new_rel] = moved
+        existing[old_rel] = Page(
+            old_rel, machine_fm=old.machine_fm, body=old.body, stored_hash=old.stored_hash
+        )
+        notes.append(f"docs/{old_rel}: renamed; your text and fields moved to docs/{new_rel}")
+    for rel, text in sorted(rendered.items()):
+        if not rel.endswith(".md"):
+            out[rel] = text
+            continue
+        fm, body = split_rendered(rel, text)
+        fresh = Page(rel, machine_fm=fm, body=body)
+        old = existing.get(rel)
+        if old is not None:
+            if old.problems:
+                errors += old.problems
+                continue
+            if old.edited():
+                errors.append(edit_error(old, fresh))
+                continue
+            fresh.own_fm, fresh.prefix, fresh.suffix = old.own_fm, old.prefix, old.suffix
+        elif rel not in legacy and (docs / rel).exists():
+            errors.append(
+                BuildError(
+                    f"docs/{rel}",
+                    1,
+                    "this file was not written by the build, but the build makes a page at this path; "
+                    "rename your file (or, to keep its text on the generated page, see CONTRIBUTING.md)",
+                )
+            )
+            continue
+        out[rel] = compose(fresh)
+    for rel, old in sorted(existing.items()):
+        if rel in rendered or not old.has_own_words:
+            continue
+        if old.problems:
+            errors += old.problems
+            continue
+        if old.edited():
+            errors.append(edit_error(old, None))
+            continue
+        title = next((ln for ln in old.machine_fm.split("\n") if ln.startswith("title: ")), 'title: ""')
+        fm, body = split_rendered(rel, orphan_body(title[7:]))
+        out[rel] = compose(
+            Page(rel, machine_fm=fm, body=body, own_fm=old.own_fm, prefix=old.prefix, suffix=old.suffix)
+        )
+        notes.append(
+            f"docs/{rel}: nothing in the articles makes this page any more; it is kept because it holds "
+            "your text (delete the file if it is no longer needed)"
+        )
+    if errors:
+        raise BuildErrors(errors)
+    return out, notes

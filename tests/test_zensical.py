@@ -24,3 +24,6 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
     html = sources[0].read_text(encoding="utf-8")
     assert 'id="p1"' in html  # paragraph anchors survive (attr_list)
     assert (site / "data" / "knowledge.json").exists()
+    # Pages carry no Markdown H1 (contributors write above the generated part): the theme prints the title.
+    actor = next((site / "actors").glob("*/index.html")).read_text(encoding="utf-8")
+    assert actor.count("<h1") == 1

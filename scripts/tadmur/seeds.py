@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, BuildErrors
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
 
@@ -29,6 +29,7 @@ class Article:
     path: str  # relative to the project root, for messages and provenance
     body: str
     body_line: int  # 1-based line of the body's first line in the seed file
+    added: dt.date | None = None  # when the article joined the corpus (optional; `tadmur add` sets it)
 
 
 def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article:
@@ -56,6 +57,14 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
         raise BuildError(
             name, meta.key_lines["published"], f"'published' is not a real date: {meta['published']}"
         ) from None
+    added = None
+    if meta.get("added") is not None:
+        try:
+            added = dt.date.fromisoformat(meta["added"])
+        except ValueError:
+            raise BuildError(
+                name, meta.key_lines["added"], f"'added' is not a real date: {meta['added']}"
+            ) from None
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
         raise BuildError(name, end + 2, "the article text after the front matter is empty")
@@ -73,6 +82,7 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
         path=name,
         body=body,
         body_line=end + 2,
+        added=added,
     )
 
 
@@ -83,13 +93,23 @@ def load_seeds(seed_dir: Path, schema_path: Path, root: Path | None = None) -> l
         raise BuildError(seed_dir, None, "no seed articles (*.md) found")
     articles: list[Article] = []
     seen: dict[str, str] = {}
+    errors: list[BuildError] = []  # one problem per file, all reported together
     for f in files:
         if f.name.lower() == "readme.md":
             continue
         rel = str(f.relative_to(root)) if root else str(f)
-        art = parse_seed(f, schema_path, rel)
+        try:
+            art = parse_seed(f, schema_path, rel)
+        except BuildError as exc:
+            errors.append(exc)
+            continue
         if art.id in seen:
-            raise BuildError(rel, 2, f"duplicate article id {art.id!r}: {seen[art.id]} already uses it")
+            errors.append(
+                BuildError(rel, 2, f"duplicate article id {art.id!r}: {seen[art.id]} already uses it")
+            )
+            continue
         seen[art.id] = rel
         articles.append(art)
+    if errors:
+        raise BuildErrors(errors)
     return sorted(articles, key=lambda a: a.id)

@@ -29,10 +29,10 @@ docs: $(STAMP)
 check: $(STAMP)
 	$(BIN)/tadmur check
 
-## Preview the site at http://127.0.0.1:8000 (regenerate with `make docs` after editing seeds or data).
+## Preview the site at http://127.0.0.1:8000; docs/ is regenerated when seeds/, data/, templates/, schema/
+## or a page in docs/ changes (tadmur serve; Ctrl-C stops).
 serve: $(STAMP)
-	$(BIN)/tadmur docs
-	$(BIN)/mkdocs serve
+	$(BIN)/tadmur serve
 
 # Browser tests use Debian's Chromium; nothing downloads a browser build.
 chromium:

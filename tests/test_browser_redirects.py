@@ -15,10 +15,8 @@ def merged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("redirects") / "project")
     assert run_cli("--root", str(root), "docs")[0] == 0
     page = root / "docs" / "actors" / "iraqi-army.md"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace(FIELDS_MARK, FIELDS_MARK + "\nmerge_into: iraqi-security-forces"),
-        encoding="utf-8",
-    )
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(FIELDS_MARK, FIELDS_MARK + "\nmerge_into: iraqi-security-forces"), "utf-8")
     code, out, err = run_cli("--root", str(root), "site")
     assert code == 0, out + err
     return root

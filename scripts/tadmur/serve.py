@@ -1,7 +1,372 @@
-"""Placeholder: `tadmur serve` (being written)."""
+"""`tadmur serve`: a live preview that regenerates docs/ whenever a build input changes.
+
+It generates docs/ once, starts `mkdocs serve` (which reloads the browser whenever docs/ changes) and
+watches what the build reads: seeds/, data/, templates/, schema/ and the Markdown pages in docs/
+(contributors write corrections in the pages' front matter). After a change and a short quiet
+period it runs the build again.
+
+No rebuild loops: the watcher remembers the exact content of every input as the last build read it,
+and of every page the build wrote, and ignores events for files whose content is still what it
+remembers. So the build's own writes to docs/ (and editors that save a file unchanged) never trigger
+another build. A bad input prints `error: file:line: message` and the last good pages stay served.
+
+The watch-and-regenerate core (`LiveRegenerator`) needs no MkDocs: `tadmur serve --no-mkdocs`, or
+`LiveRegenerator.process(paths)` in tests.
+"""
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+from .errors import BuildError
+from .paths import Project
+from .writer import MANIFEST
+
+WATCHED = ("seeds", "data", "templates", "schema", "docs")
+DEFAULT_ADDR = "127.0.0.1:8000"
+DEBOUNCE = 0.4
+# Event kinds that can mean new content (watchdog's names); opened/closed-without-writing are reads.
+_CONTENT_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
+_ABSENT = object()
+
 
 def register(sub) -> None:
-    pass
+    p = sub.add_parser(
+        "serve",
+        help="live preview: regenerate docs/ when seeds, data or templates change; serve with MkDocs",
+        description=(
+            "Generate docs/, start `mkdocs serve`, and regenerate docs/ whenever a file in seeds/, data/, "
+            "templates/, schema/ or a Markdown page in docs/ changes. Ctrl-C stops."
+        ),
+    )
+    p.add_argument(
+        "--dev-addr",
+        "-a",
+        default=DEFAULT_ADDR,
+        metavar="IP:PORT",
+        help=f"address to serve on ({DEFAULT_ADDR})",
+    )
+    p.add_argument("--no-mkdocs", action="store_true", help="only watch and regenerate docs/; serve nothing")
+    p.add_argument("--poll", action="store_true", help="poll the file system instead of OS notifications")
+    p.add_argument(
+        "--debounce",
+        type=float,
+        default=DEBOUNCE,
+        metavar="SECONDS",
+        help=f"quiet time before a rebuild ({DEBOUNCE})",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    return serve(
+        project,
+        addr=args.dev_addr,
+        mkdocs=not args.no_mkdocs,
+        poll=args.poll,
+        debounce=args.debounce,
+    )
+
+
+def _digest(path: Path) -> bytes | None:
+    """A fingerprint of the file's bytes, or None when it is not a readable file."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).digest()
+    except OSError:  # gone, a directory, or unreadable: not content the build can read
+        return None
+
+
+def _text_digest(text: str | bytes) -> bytes:
+    blob = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(blob, digest_size=20).digest()
+
+
+class LiveRegenerator:
+    """Decides which file changes need a rebuild, and rebuilds.
+
+    `process(paths)` takes a batch of changed paths and returns whether it regenerated docs/.
+    `loop(stop)` turns events queued by `notify(path)` into debounced batches for `process`.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        out: IO[str] | None = None,
+        debounce: float = DEBOUNCE,
+        build: Callable | None = None,
+    ):
+        self.project = project
+        self.root = project.root
+        self.out = out if out is not None else sys.stdout
+        self.debounce = debounce
+        self._build = build
+        self._events: queue.SimpleQueue[str] = queue.SimpleQueue()
+        # What each watched file held as the last build saw it: a digest, or None for "no such file".
+        self._known: dict[Path, bytes | None] = {}
+        self._generated: set[Path] = set()  # pages in docs/ the last successful build wrote
+        self.regenerations = 0  # builds started by changes (not the first one)
+        self.failures = 0  # of those, how many stopped on an error
+        self.last_error: str | None = None
+
+    # ---- which files matter ------------------------------------------------------------------------
+
+    def watched_dirs(self) -> list[Path]:
+        return [self.root / d for d in WATCHED if (self.root / d).is_dir()]
+
+    def is_watched(self, path: Path) -> bool:
+        """A file the build reads: anything in seeds/ data/ templates/ schema/, Markdown pages in docs/."""
+        try:
+            rel = path.relative_to(self.root)
+        except ValueError:
+            return False
+        parts = rel.parts
+        if len(parts) < 2 or parts[0] not in WATCHED:
+            return False
+        name = parts[-1]
+        if (
+            name.startswith(".")
+            or name.endswith(("~", ".tmp", ".swp", ".swx", ".swo"))
+            or "__pycache__" in parts
+        ):
+            return False  # editor and writer temporary files, hidden files
+        if parts[0] == "docs":
+            return name.endswith(".md") and parts[1] != "assets" and rel.as_posix() != f"docs/{MANIFEST}"
+        return True
+
+    def _files_under(self, directory: Path) -> Iterable[Path]:
+        for dirpath, dirnames, filenames in os.walk(directory):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
+            for f in filenames:
+                p = Path(dirpath) / f
+                if self.is_watched(p):
+                    yield p
+
+    def snapshot(self) -> dict[Path, bytes | None]:
+        """The current content (digest) of every watched file."""
+        return {p: _digest(p) for d in self.watched_dirs() for p in self._files_under(d)}
+
+    def _expand(self, paths: Iterable[str | Path]) -> set[Path]:
+        """Paths to files: a directory stands for the files in it now and those it held before."""
+        out: set[Path] = set()
+        for raw in paths:
+            p = Path(os.path.abspath(raw))
+            if p.is_dir():
+                out.update(self._files_under(p))
+            out.update(k for k in self._known if p in k.parents)
+            if not p.is_dir():
+                out.add(p)
+        return out
+
+    def changed(self, paths: Iterable[str | Path]) -> list[Path]:
+        """Those of `paths` (files or folders) whose content differs from what the last build saw."""
+        found = []
+        for p in sorted(self._expand(paths)):
+            if not self.is_watched(p):
+                continue
+            now = _digest(p)
+            before = self._known.get(p, _ABSENT)
+            if before is _ABSENT and now is None:
+                continue  # appeared and vanished again (an editor's scratch file)
+            if now != before:
+                found.append(p)
+        return found
+
+    # ---- building ----------------------------------------------------------------------------------
+
+    def _say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    def _run_build(self):
+        if self._build is not None:
+            return self._build(self.project)
+        from . import pipeline
+
+        return pipeline.build_docs(self.project)
+
+    def build(self, trigger: str = "") -> bool:
+        """Regenerate docs/; remember what it read and wrote. False (docs/ untouched) on an error."""
+        started = time.perf_counter()
+        # What this build is about to read; files seen before and gone now are recorded as absent.
+        seen = {p: None for p in self._known} | self.snapshot()
+        try:
+            result = self._run_build()
+        except BuildError as exc:
+            self._known.update(seen)  # this state was tried: only a further change builds again
+            self.last_error = str(exc)
+            self._say(f"error: {exc}")
+            self._say("error: docs/ is unchanged; still serving the last good pages (fix the file and save)")
+            return False
+        except Exception as exc:  # a bug in a stage or template: keep serving, say what happened
+            self._known.update(seen)
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            self._say(f"error: the build failed: {self.last_error}")
+            self._say("error: docs/ is unchanged; still serving the last good pages")
+            return False
+        self.last_error = None
+        self._known.update(seen)
+        docs = self.project.docs
+        produced = {docs / rel: text for rel, text in result.files.items()}
+        for p in self._generated - set(produced):
+            self._known[p] = None  # removed by the build
+        for p, text in produced.items():
+            if self.is_watched(p):
+                self._known[p] = _text_digest(text)
+        self._generated = {p for p in produced if self.is_watched(p)}
+        w = result.written or {}
+        secs = time.perf_counter() - started
+        what = f"{trigger} changed: regenerated" if trigger else "generated"
+        self._say(
+            f"tadmur serve: {what} docs/ in {secs:.1f} s: {w.get('written', 0)} written, "
+            f"{w.get('unchanged', 0)} unchanged, {w.get('removed', 0)} removed"
+        )
+        for line in getattr(result, "changes", None) or []:
+            self._say(f"  {line}")
+        return True
+
+    def process(self, paths: Iterable[str | Path]) -> bool:
+        """Handle one batch of changed paths; True if it regenerated docs/ (successfully or not)."""
+        changed = self.changed(paths)
+        if not changed:
+            return False
+        rels = [p.relative_to(self.root).as_posix() for p in changed]
+        trigger = rels[0] + (f" (+{len(rels) - 1} more)" if len(rels) > 1 else "")
+        self.regenerations += 1
+        if not self.build(trigger):
+            self.failures += 1
+        return True
+
+    # ---- events ------------------------------------------------------------------------------------
+
+    def notify(self, path: str | Path) -> None:
+        """Queue a changed path (called from the watcher's thread)."""
+        self._events.put(str(path))
+
+    def loop(self, stop: threading.Event, alive: Callable[[], bool] = lambda: True) -> None:
+        """Until `stop` is set (or `alive()` is false): gather events, wait for quiet, process a batch."""
+        pending: set[str] = set()
+        last = 0.0
+        while not stop.is_set() and alive():
+            try:
+                pending.add(self._events.get(timeout=0.1))
+                last = time.monotonic()
+                continue
+            except queue.Empty:
+                pass
+            if pending and time.monotonic() - last >= self.debounce:
+                batch, pending = pending, set()
+                self.process(batch)
+
+    def start_observer(self, poll: bool = False):
+        """A running watchdog observer that feeds `notify`; stop it with .stop() and .join()."""
+        from watchdog.events import FileSystemEventHandler
+
+        if poll:
+            from watchdog.observers.polling import PollingObserver as observer_class
+        else:
+            from watchdog.observers import Observer as observer_class
+
+        regen = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.event_type not in _CONTENT_EVENTS:
+                    return
+                if event.is_directory and event.event_type == "modified":
+                    return  # a folder's listing changed: the events of its files say which
+                for p in (event.src_path, getattr(event, "dest_path", "")):
+                    if p:
+                        regen.notify(os.fsdecode(p))
+
+        observer = observer_class()
+        handler = Handler()
+        for d in self.watched_dirs():
+            observer.schedule(handler, str(d), recursive=True)
+        observer.daemon = True
+        observer.start()
+        return observer
+
+
+def mkdocs_command(project: Project, addr: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", addr]
+
+
+def _stop_process(proc: subprocess.Popen, interrupted: bool = False) -> None:
+    """Stop mkdocs: after Ctrl-C it got the SIGINT too, so first give it a moment to stop by itself."""
+    try:
+        proc.wait(timeout=2 if interrupted else 0.01)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        proc.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+        proc.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def serve(
+    project: Project,
+    addr: str = DEFAULT_ADDR,
+    *,
+    mkdocs: bool = True,
+    poll: bool = False,
+    debounce: float = DEBOUNCE,
+    stop: threading.Event | None = None,
+    out: IO[str] | None = None,
+    mkdocs_output: IO | int | None = None,
+    regenerator: LiveRegenerator | None = None,
+) -> int:
+    """Generate docs/, serve them with `mkdocs serve` (unless mkdocs=False) and regenerate on changes.
+
+    Runs until Ctrl-C, until `stop` is set, or until mkdocs exits. Returns the exit code.
+    """
+    stop = stop or threading.Event()
+    regen = regenerator or LiveRegenerator(project, out=out, debounce=debounce)
+    say = regen._say
+    proc = None
+    observer = None
+    code = 0
+    interrupted = False
+    try:
+        if not regen.build("") and not (project.docs / "index.md").exists():
+            say("error: no pages to serve yet; fix the error above and save to generate them")
+        if mkdocs:
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "false"}
+            proc = subprocess.Popen(
+                mkdocs_command(project, addr),
+                cwd=project.root,
+                env=env,
+                stdout=mkdocs_output,
+                stderr=subprocess.STDOUT if mkdocs_output is not None else None,
+            )
+        observer = regen.start_observer(poll)
+        dirs = ", ".join(f"{d.name}/" for d in regen.watched_dirs() if d.name != "docs")
+        where = f"serving http://{addr}/ with mkdocs; " if mkdocs else ""
+        say(f"tadmur serve: {where}watching {dirs} and docs/*.md (Ctrl-C stops)")
+        regen.loop(stop, alive=lambda: proc is None or proc.poll() is None)
+        if proc is not None and proc.poll() is not None and not stop.is_set():
+            code = proc.returncode or 1
+            say(f"error: mkdocs serve exited (code {proc.returncode}); stopping")
+    except KeyboardInterrupt:
+        interrupted = True
+        say("tadmur serve: stopping")
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
+        if proc is not None:
+            _stop_process(proc, interrupted)
+    return code

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .yamlio import read_text_utf8
 
 FIELDS_MARK = "# == Your fields below this line are kept by the build (see CONTRIBUTING.md) =="
 BEGIN = "<!-- tadmur:begin"
@@ -196,7 +197,7 @@ def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[s
         path = docs / rel
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text_utf8(path, f"docs/{rel}").replace("\r\n", "\n")
         page = parse(rel, text)
         if page is not None:
             pages[rel] = page
@@ -271,10 +272,12 @@ def assemble(
             continue
         out[rel] = compose(fresh)
     for rel, old in sorted(existing.items()):
-        if rel in rendered or not old.has_own_words:
+        if rel in rendered:
             continue
-        if old.problems:
+        if old.problems:  # damaged markers: the contributor's parts cannot be told apart, so ask
             errors += old.problems
+            continue
+        if not old.has_own_words:
             continue
         if old.edited():
             errors.append(edit_error(old, None))

@@ -90,14 +90,30 @@ def register(sub) -> None:
     )
     p.add_argument("name", metavar="NAME", help="page id, name or alias of the name to promote")
     p.add_argument("--kind", choices=KINDS, help="actor, weapon or place (needed for names without a page)")
-    p.add_argument("--id", dest="entity_id", help="entity id (default: the unreviewed page's id)")
-    p.add_argument("--name", dest="new_name", help="canonical name (default: the name found)")
-    p.add_argument("--type", dest="entity_type", help="sub-type, e.g. 'armed group', 'oil field'")
-    p.add_argument("--description", help="one line saying what it is (default: a placeholder to fill in)")
     p.add_argument(
-        "--alias", action="append", default=[], help="another name for it (repeatable)", dest="aliases"
+        "--id", dest="entity_id", metavar="ID", help="entity id (default: the unreviewed page's id)"
     )
-    p.add_argument("--to", type=Path, help="catalog file to append to (default: data/catalog/<kind>s.yml)")
+    p.add_argument("--name", dest="new_name", metavar="NAME", help="canonical name (default: the name found)")
+    p.add_argument(
+        "--type", dest="entity_type", metavar="TYPE", help="sub-type, e.g. 'armed group', 'oil field'"
+    )
+    p.add_argument(
+        "--description", metavar="TEXT", help="one line saying what it is (default: a placeholder to fill in)"
+    )
+    p.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        help="another name for it (repeatable)",
+        dest="aliases",
+        metavar="ALIAS",
+    )
+    p.add_argument(
+        "--to",
+        type=Path,
+        metavar="FILE",
+        help="catalog file to append to (default: data/catalog/<kind>s.yml)",
+    )
     p.set_defaults(func=run)
 
 

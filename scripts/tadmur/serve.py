@@ -299,22 +299,36 @@ class LiveRegenerator:
 
 
 def mkdocs_command(project: Project, addr: str) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", addr]
+    """`mkdocs serve` for the project; it runs in the project root."""
+    return [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", addr]
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (but mkdocs did not get the signal as well)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
 
 
 def _stop_process(proc: subprocess.Popen, interrupted: bool = False) -> None:
-    """Stop mkdocs: after Ctrl-C it got the SIGINT too, so first give it a moment to stop by itself."""
-    try:
-        proc.wait(timeout=2 if interrupted else 0.01)
-        return
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        proc.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
-        proc.wait(timeout=8)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+    """Stop mkdocs: politely (SIGINT, as Ctrl-C), then firmly (SIGTERM), then for good (SIGKILL).
+
+    After Ctrl-C in a terminal mkdocs got the SIGINT too, so first give it a moment to stop by itself.
+    """
+    signals = ([signal.SIGINT] if os.name == "posix" else []) + [signal.SIGTERM]
+    for sig in [None, *signals]:
+        try:
+            if sig is not None:
+                proc.send_signal(sig)
+            proc.wait(timeout=2 if sig is not None or interrupted else 0.01)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+        except ProcessLookupError:
+            return
+    proc.kill()
+    proc.wait(timeout=5)
 
 
 def serve(
@@ -331,7 +345,8 @@ def serve(
 ) -> int:
     """Generate docs/, serve them with `mkdocs serve` (unless mkdocs=False) and regenerate on changes.
 
-    Runs until Ctrl-C, until `stop` is set, or until mkdocs exits. Returns the exit code.
+    Runs until Ctrl-C (or SIGTERM), until `stop` is set, or until mkdocs exits; returns the exit code.
+    With `regenerator`, that object (its output and debounce) is used instead of a new one.
     """
     stop = stop or threading.Event()
     regen = regenerator or LiveRegenerator(project, out=out, debounce=debounce)
@@ -340,6 +355,9 @@ def serve(
     observer = None
     code = 0
     interrupted = False
+    old_term = None
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _terminate)  # `kill` stops mkdocs too, like Ctrl-C
     try:
         if not regen.build("") and not (project.docs / "index.md").exists():
             say("error: no pages to serve yet; fix the error above and save to generate them")
@@ -360,8 +378,8 @@ def serve(
         if proc is not None and proc.poll() is not None and not stop.is_set():
             code = proc.returncode or 1
             say(f"error: mkdocs serve exited (code {proc.returncode}); stopping")
-    except KeyboardInterrupt:
-        interrupted = True
+    except KeyboardInterrupt as exc:
+        interrupted = not isinstance(exc, _Terminated)
         say("tadmur serve: stopping")
     finally:
         if observer is not None:
@@ -369,4 +387,6 @@ def serve(
             observer.join(timeout=5)
         if proc is not None:
             _stop_process(proc, interrupted)
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
     return code

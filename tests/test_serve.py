@@ -1,0 +1,191 @@
+"""`tadmur serve`: docs/ is regenerated when an input changes, once per change, never in a loop."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, snapshot, write_seed
+from tadmur.paths import Project
+from tadmur.serve import LiveRegenerator, serve
+
+SEED = "2020-01-01-test-article.md"
+BODY = "Fighters of the Qarmoush Brigade were seen near Raqqa last week.\n"
+# Jazal oil field is catalogued (data/catalog/places.yml) and not named by BODY.
+MORE = BODY + "\nThey later seized the Jazal oil field.\n"
+JAZAL = Path("docs/places/jazal-oil-field.md")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A copy of the project with one small seed, so that each build takes a second or two."""
+    root = copy_project(tmp_path / "project")
+    for seed in (root / "seeds").glob("*.md"):
+        seed.unlink()
+    write_seed(root, SEED, BODY)
+    return root
+
+
+class Output(io.StringIO):
+    """What the regenerator prints, readable while its thread writes."""
+
+    def lines(self) -> list[str]:
+        return self.getvalue().splitlines()
+
+
+def wait_for(cond: Callable[[], object], timeout: float, what: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if value := cond():
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}")
+
+
+def docs_pages(root: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(root / "docs").items() if not k.startswith("assets/")}
+
+
+def test_watch_loop_regenerates_once_per_change_and_survives_a_broken_seed(root: Path):
+    out = Output()
+    regen = LiveRegenerator(Project(root), out=out, debounce=0.3)
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve,
+        args=(Project(root),),
+        kwargs={"mkdocs": False, "stop": stop, "regenerator": regen},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        wait_for(lambda: "watching" in out.getvalue(), 60, "the first build and the watcher")
+        assert (root / "docs" / "index.md").is_file()
+        assert not (root / JAZAL).exists()
+        assert regen.regenerations == 0
+
+        # An edited seed names a catalogued place: its page appears, after exactly one regeneration.
+        write_seed(root, SEED, MORE)
+        wait_for(lambda: (root / JAZAL).is_file(), 30, "the new place page")
+        time.sleep(2.5)  # quiet period: the build's own writes to docs/ must not trigger another build
+        assert regen.regenerations == 1, out.getvalue()
+        regenerated = [line for line in out.lines() if "regenerated docs/" in line]
+        assert len(regenerated) == 1 and f"seeds/{SEED} changed" in regenerated[0], out.getvalue()
+        assert "Jazal oil field" in out.getvalue()  # the build's summary of what changed
+
+        # Saving a page or a seed without changing it, and scratch files, do not rebuild.
+        page = root / JAZAL
+        page.write_bytes(page.read_bytes())
+        write_seed(root, SEED, MORE)
+        (root / "seeds" / SEED).touch()
+        (root / "docs" / "scratch.tmp").write_text("x", encoding="utf-8")
+        (root / "seeds" / ".notes.swp").write_text("x", encoding="utf-8")
+        time.sleep(2)
+        assert regen.regenerations == 1, out.getvalue()
+
+        # A broken seed: an error, the last good pages stay.
+        good = docs_pages(root)
+        (root / "seeds" / "broken.md").write_text("no front matter here\n", encoding="utf-8")
+        wait_for(lambda: "error: seeds/broken.md:1:" in out.getvalue(), 30, "the error message")
+        time.sleep(1.5)
+        assert regen.regenerations == 2 and regen.failures == 1, out.getvalue()
+        assert docs_pages(root) == good
+
+        # Fixed: the next build succeeds again.
+        (root / "seeds" / "broken.md").unlink()
+        wait_for(lambda: regen.regenerations == 3, 30, "a rebuild after the fix")
+        wait_for(lambda: len([ln for ln in out.lines() if "regenerated docs/" in ln]) == 2, 30, "the report")
+        assert regen.failures == 1 and regen.last_error is None
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_process_decides_what_needs_a_rebuild(root: Path):
+    out = Output()
+    regen = LiveRegenerator(Project(root), out=out)
+    assert regen.build() is True
+    docs = root / "docs"
+    generated = sorted(docs.rglob("*.md"))
+    assert generated
+    # The build's own output, its manifest, temporary files, assets and unknown paths: nothing to do.
+    assert regen.process(generated) is False
+    assert (
+        regen.process([docs / ".tadmur-generated", docs / "x.md.tmp", root / "seeds" / f"{SEED}.tmp"])
+        is False
+    )
+    assert regen.process([docs / "assets" / "extra.css", root / "mkdocs.yml", root / "elsewhere.md"]) is False
+    assert regen.process([root / "seeds" / "never-existed.md"]) is False
+    assert regen.process([root / "seeds"]) is False  # a folder event: its files are unchanged
+    assert regen.regenerations == 0
+
+    # A broken seed: process() rebuilds, reports `error: file:line: message`, and docs/ is untouched.
+    before = docs_pages(root)
+    broken = write_seed(root, "broken.md", BODY, drop=("title",), id="2020-01-02-broken")
+    assert regen.process([broken]) is True
+    assert regen.failures == 1
+    errors = [line for line in out.lines() if line.startswith("error: ")]
+    assert errors and errors[0].startswith("error: seeds/broken.md:"), out.getvalue()
+    assert docs_pages(root) == before
+    assert regen.process([broken]) is False  # the same broken content: no second attempt
+
+    # Fixed (title added back): rebuilt; a contributor's edit of a page in docs/ also counts as a change.
+    write_seed(root, "broken.md", BODY, id="2020-01-02-broken")
+    assert regen.process([broken]) is True
+    assert regen.failures == 1
+    assert (docs / "sources" / "2020-01-02-broken.md").is_file()
+    page = docs / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA contributor's line.\n", encoding="utf-8")
+    assert regen.process([page]) is True
+    assert regen.regenerations == 3
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - loopback only
+            return resp.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: Path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = Output()
+    stop = threading.Event()
+    log = (tmp_path / "mkdocs.log").open("w", encoding="utf-8")
+    result: list[int] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            serve(Project(root), f"127.0.0.1:{port}", stop=stop, out=out, mkdocs_output=log, debounce=0.3)
+        ),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        home = wait_for(lambda: fetch(base + "/"), 30, "mkdocs serve to answer")
+        assert "Tadmur" in home
+        write_seed(root, SEED, MORE)
+        page = wait_for(
+            lambda: fetch(base + "/places/jazal-oil-field/"), 30, "the regenerated page over HTTP"
+        )
+        assert "Jazal oil field" in page
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        log.close()
+    assert not thread.is_alive()
+    assert result == [0], (tmp_path / "mkdocs.log").read_text(encoding="utf-8")

@@ -38,9 +38,9 @@ class Fix:
 
     def where(self, key: str, index: int | None = None) -> tuple[str, int | None]:
         line = self.fields.key_lines.get(key)
-        value = self.fields.get(key)
-        if index is not None and isinstance(value, list) and index < len(value):
-            line = getattr(value[index], "line", None) or line
+        items = self.fields.item_lines.get(key, [])
+        if index is not None and index < len(items):
+            line = items[index]
         return self.page, line
 
     def error(self, key: str, message: str, index: int | None = None) -> BuildError:
@@ -57,6 +57,7 @@ class Corrections:
     events: dict[str, Fix] = field(default_factory=dict)
     redirects: dict[str, tuple[str, str]] = field(default_factory=dict)  # old entity id -> (new id, why)
     warnings: list[str] = field(default_factory=list)
+    pending_targets: dict[str, str] = field(default_factory=dict)  # catalog entity -> merge target to check
 
 
 def read_corrections(pages: dict[str, Page], schema: Path) -> Corrections:
@@ -81,6 +82,8 @@ def read_corrections(pages: dict[str, Page], schema: Path) -> Corrections:
         kind = "entity" if top in DIR_KINDS and ident != "index" else "event" if top == "events" else "other"
         if kind == "other":
             ident = ""
+        if kind == "event" and isinstance(data.get("date"), int) and not isinstance(data["date"], bool):
+            data["date"] = str(data["date"])  # `date: 2015` is a year, though YAML reads a number
         try:
             check(data, schema, name, f"the fields of this {kind} page", ref=kind)
         except BuildError as exc:
@@ -125,7 +128,7 @@ def parse_date(text: str) -> tuple[dt.date, dt.date, str]:
         d = dt.date(*parts)
         return d, d, "day"
     except ValueError as exc:
-        detail = str(exc) if "range" in str(exc) else "not a real date"
+        detail = str(exc) if "ends before it starts" in str(exc) else "not a real date"
         raise ValueError(f"'date' {text!r}: {detail} (YYYY, YYYY-MM, YYYY-MM-DD or DAY..DAY)") from None
 
 
@@ -195,7 +198,8 @@ def apply_to_catalog(catalog: Catalog, corr: Corrections) -> Catalog:
             continue
         if target not in ents:
             if target not in catalog.entities:
-                continue  # a discovered name, or unknown: checked after the knowledge base is built
+                corr.pending_targets[eid] = target  # a discovered name, or unknown: checked after the KB
+                continue
             errors.append(
                 fix.error("merge_into", f"{target!r} was itself merged or renamed; name its final id")
             )
@@ -256,6 +260,13 @@ def check_entity_refs(corr: Corrections, kb, used: set[int], merges: dict[str, s
             errors.append(
                 fix.error("wrong_matches", f"paragraph {para} of {art!r} does not name {eid!r}{said}", i)
             )
+    for eid, target in corr.pending_targets.items():
+        fix = corr.entities[eid]
+        if target in kb.entities:
+            why = f"{target!r} is not in the catalog yet: promote it first (tadmur promote {target})"
+        else:
+            why = f"no entity page has the id {target!r}"
+        errors.append(fix.error("merge_into", why))
     for eid, target in merges.items():
         fix = corr.entities[eid]
         if target == eid:

@@ -892,7 +892,11 @@ def apply_corrections(events: list[Event], corr, kb: KB, vocab: Vocabulary) -> t
         sources = sorted(k for k, v in merged.items() if v == target)
         old = by_id[target]
         reports = list(old.reports) + [r for k in sources for r in by_id[k].reports]
+        # The merged reports add evidence, dates and figures; what the event is stays the target's.
         new = _make_event(reports, kb, vocab)
+        for attr in ("type", "category", "label", "title", "place", "participants", "holder", "contested"):
+            setattr(new, attr, getattr(old, attr))
+        new.weapons = sorted(set(old.weapons) | set(new.weapons))
         new.id, new.merged_from = old.id, sources
         new.corrected["merge"] = ", ".join(corr.events[k].source("merge_into") for k in sources)
         by_id[target] = new

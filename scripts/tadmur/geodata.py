@@ -27,8 +27,21 @@ from typing import Any
 
 BBOX = (25.0, 25.0, 60.0, 45.0)  # lon0, lat0, lon1, lat1
 REGION = (
-    "Syria", "Iraq", "Turkey", "Lebanon", "Israel", "Palestine", "Jordan", "Saudi Arabia", "Iran",
-    "Egypt", "Cyprus", "Kuwait", "Armenia", "Azerbaijan", "Georgia",
+    "Syria",
+    "Iraq",
+    "Turkey",
+    "Lebanon",
+    "Israel",
+    "Palestine",
+    "Jordan",
+    "Saudi Arabia",
+    "Iran",
+    "Egypt",
+    "Cyprus",
+    "Kuwait",
+    "Armenia",
+    "Azerbaijan",
+    "Georgia",
 )
 # Natural Earth names merged into another entry (the island of Cyprus is drawn whole).
 MERGE = {"N. Cyprus": "Cyprus"}

@@ -225,7 +225,7 @@ def _split_runons(lines: list[tuple[int, str]], rules: IngestRules, dropped: dic
                 run.append(w)
                 continue
             if len(run) >= 4:
-                fragment = text[words[run[0]].start(): words[run[-1]].end()]
+                fragment = text[words[run[0]].start() : words[run[-1]].end()]
                 # Place it after the paragraph that precedes it inside the run-on.
                 anchor = covered[run[0] - 1] if run[0] > 0 else None
                 after.setdefault(i if anchor is None else anchor, []).append((lineno, fragment))

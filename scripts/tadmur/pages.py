@@ -53,6 +53,7 @@ class Page:
     begin_line: int = 0
     end_line: int = 0
     own_fm_offset: int = 0  # line of the file just before the contributor's first front matter line
+    body_line: int = 0  # line of the first line of the build's body
     problems: list[BuildError] = field(default_factory=list)
 
     @property
@@ -91,16 +92,21 @@ def compose(page: Page) -> str:
     )
 
 
-def parse(path: str, text: str) -> Page | None:
-    """Split a page file into its parts; None when it has no build markers (a hand-written page).
+def parse(path: str, text: str, generated: bool = True) -> Page | None:
+    """Split a page file into its parts.
 
-    Damage to the markers themselves is reported in `Page.problems`, with the line to look at.
+    `generated`: the last build wrote this path (it is in the manifest), so it must have its markers.
+    Otherwise the file counts as the build's only if its front matter has the fields line (a page
+    whose manifest was lost); else it is hand-written and None is returned, even if its text quotes
+    the markers. Damage to the markers is reported in `Page.problems`, with the line to look at.
     """
     lines = text.split("\n")
     begin = [i for i, ln in enumerate(lines) if ln.startswith(BEGIN)]
     end = [i for i, ln in enumerate(lines) if ln.strip() == END]
-    if not begin and not end and FIELDS_MARK not in lines:
-        return None
+    if not generated:
+        closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+        if not lines or lines[0].strip() != "---" or FIELDS_MARK not in lines[1:closing]:
+            return None
     page = Page(path)
     name = f"docs/{path}"
     if not lines or lines[0].strip() != "---":
@@ -142,6 +148,7 @@ def parse(path: str, text: str) -> Page | None:
     b, e = begin[0], end[0]
     page.prefix = "\n".join(lines[fm_end + 1 : b]) + "\n"
     page.body = "\n".join(lines[b + 1 : e]).strip("\n")
+    page.body_line = next((i + 1 for i in range(b + 1, e) if lines[i].strip()), b + 2)
     page.suffix = "\n".join(lines[e + 1 :])
     parts = lines[b][len(BEGIN) :].split()
     page.stored_hash = parts[0] if parts else None
@@ -154,12 +161,14 @@ def first_difference(page: Page, fresh: Page | None) -> int:
     if fresh is not None:
         for old, new, start in (
             (page.machine_fm, fresh.machine_fm, 2),
-            (page.body, fresh.body, page.begin_line + 2),
+            (page.body, fresh.body, page.body_line),
         ):
             a, b = old.split("\n"), new.split("\n")
-            for tag, i1, _i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
                 if tag != "equal":
-                    return start + min(i1, len(a) - 1)
+                    # Name a line with text on it: a blank line shifted by the edit is not the edit.
+                    k = next((k for k in range(i1, i2) if a[k].strip()), min(i1, len(a) - 1))
+                    return start + k
     return page.begin_line
 
 
@@ -183,12 +192,14 @@ def edit_error(page: Page, fresh: Page | None) -> BuildError:
 def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[str]]:
     """Every generated page in docs/ (by marker, or listed in the last build's manifest).
 
-    Returns the pages with markers, and the manifest's pages written before markers existed, which
-    hold nothing of a contributor's and may simply be overwritten.
+    Returns the pages, and an (always empty) list kept for callers of the old two-part interface.
+    A page the manifest lists but that has lost all its markers is reported as a problem, never
+    overwritten: the build cannot tell the contributor's text from its own.
     """
     pages: dict[str, Page] = {}
     legacy: list[str] = []
-    candidates = set(manifest) | {
+    listed = set(manifest)
+    candidates = listed | {
         str(p.relative_to(docs)) for p in docs.rglob("*.md") if "assets" not in p.relative_to(docs).parts
     }
     for rel in sorted(candidates):
@@ -198,11 +209,9 @@ def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[s
         if not path.is_file():
             continue
         text = read_text_utf8(path, f"docs/{rel}").replace("\r\n", "\n")
-        page = parse(rel, text)
+        page = parse(rel, text, generated=rel in listed)
         if page is not None:
             pages[rel] = page
-        elif rel in manifest:
-            legacy.append(rel)
     return pages, legacy
 
 

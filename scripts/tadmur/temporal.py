@@ -39,107 +39,192 @@ __all__ = ["TimeExpr", "find_dates"]
 
 @dataclass(frozen=True)
 class TimeExpr:
-    start: int          # char offset of the phrase in the sentence
+    start: int  # char offset of the phrase in the sentence
     end: int
-    text: str           # the phrase as written, e.g. "last March", "on Sunday"
-    earliest: dt.date   # earliest possible day
-    latest: dt.date     # latest possible day
-    precision: str      # "day" | "week" | "month" | "year"
-    anchor: dt.date     # the date it was resolved against (publication date, or the context date)
-    relation: str       # "at" (the thing happened then) | "since" (period starting then) | "until"
+    text: str  # the phrase as written, e.g. "last March", "on Sunday"
+    earliest: dt.date  # earliest possible day
+    latest: dt.date  # latest possible day
+    precision: str  # "day" | "week" | "month" | "year"
+    anchor: dt.date  # the date it was resolved against (publication date, or the context date)
+    relation: str  # "at" (the thing happened then) | "since" (period starting then) | "until"
 
 
 # ---- vocabulary -----------------------------------------------------------------------------------------
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MONTH_NUM = {name: i for i, name in enumerate(_MONTHS, 1)}
-_MONTH_NUM.update({"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
-                   "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12})
+_MONTH_NUM.update(
+    {
+        "Jan": 1,
+        "Feb": 2,
+        "Mar": 3,
+        "Apr": 4,
+        "Jun": 6,
+        "Jul": 7,
+        "Aug": 8,
+        "Sep": 9,
+        "Sept": 9,
+        "Oct": 10,
+        "Nov": 11,
+        "Dec": 12,
+    }
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # .weekday()
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 # Words after a number that make it a count, not a day or year ("In March 30 people died").
 _COUNT_NOUNS = frozenset(
     "people civilians soldiers troops fighters militants insurgents rebels men women children members "
     "others dead wounded killed percent per more were have had km kilometres kilometers miles feet metres "
-    "meters tanks aircraft jets houses homes families refugees residents".split())
+    "meters tanks aircraft jets houses homes families refugees residents".split()
+)
 # Lowercase words that make a preceding "May" the modal verb ("May have", "it May well").
 _VERBISH = frozenset(
     "have has be been not also well still never only soon help take make need want seem become come go "
     "get yet even already include face prove lead cause allow see use offer pose signal mean require try "
-    "find feel look say continue remain reach".split())
+    "find feel look say continue remain reach".split()
+)
 # Words that govern a following bare "May" as a month on their own ("from May", "the May offensive").
-_MAY_GOVERNORS = frozenset("from of before after throughout between the around since until till in "
-                           "during early late mid last".split())
+_MAY_GOVERNORS = frozenset(
+    "from of before after throughout between the around since until till in "
+    "during early late mid last".split()
+)
 # Words that govern a month or year only in a list or span next to another one ("March and May").
 _LIST_WORDS = frozenset("and or to through by".split())
 # Words that govern a following bare year ("summer of 2014", "by 2015").
-_YEAR_GOVERNORS = frozenset("in since during until till by of from early late mid before after through "
-                            "throughout between around circa".split())
+_YEAR_GOVERNORS = frozenset(
+    "in since during until till by of from early late mid before after through "
+    "throughout between around circa".split()
+)
 # Capitalised words that may precede a month without making it part of a name (sentence openers).
-_OPENERS = frozenset("the this that in on since until till by from last early late mid and but after "
-                     "before during of a an through throughout between around".split())
+_OPENERS = frozenset(
+    "the this that in on since until till by from last early late mid and but after "
+    "before during of a an through throughout between around".split()
+)
 # Words before a weekday that make it a holiday or a name ("Good Friday", "Bloody Sunday").
-_WEEKDAY_NAMES = frozenset("good black bloody holy easter ash palm maundy cyber super great clean shrove"
-                           .split())
+_WEEKDAY_NAMES = frozenset(
+    "good black bloody holy easter ash palm maundy cyber super great clean shrove".split()
+)
 
 # ---- regular-expression pieces ----------------------------------------------------------------------------
 # Month and weekday names are case-sensitive on purpose; modifiers use scoped (?i:...) groups.
 
 _UNITS = r"(?:years?|months?|weeks?|days?|decades?|hours?)\b"
 _PREP = r"(?:\b(?P<prep>(?i:since|until|till|up\s+until|on|in|during))\s+)?"
-_NARROW = (r"(?:\b(?P<narrow>(?i:early|mid|middle\s+of|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of))"
-           r"(?:\s*-\s*|\s+))?")
-_REL = (r"(?:\b(?P<rel>(?i:last|this\s+past|this\s+coming|this|next|coming|the\s+previous|the\s+following"
-        r"|the\s+next))\s+)?")
+_NARROW = (
+    r"(?:\b(?P<narrow>(?i:early|mid|middle\s+of|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of))"
+    r"(?:\s*-\s*|\s+))?"
+)
+_REL = (
+    r"(?:\b(?P<rel>(?i:last|this\s+past|this\s+coming|this|next|coming|the\s+previous|the\s+following"
+    r"|the\s+next))\s+)?"
+)
 _MONTH = r"(?P<mon>" + "|".join(_MONTHS) + r")\b"
-_MONTH_X = (r"(?P<mon>(?:" + "|".join(_MONTHS) + r")\b"
-            r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)")
+_MONTH_X = (
+    r"(?P<mon>(?:" + "|".join(_MONTHS) + r")\b"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
 _WEEKDAY = r"(?P<wd>" + "|".join(_WEEKDAYS) + r")\b"
 # A day of the month, optionally a range ("2-3"); never the head of a larger number ("13,000", "2.5").
-_DAY = (r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<day2>\d{1,2})(?:st|nd|rd|th)?)?"
-        r"(?![\w%]|[,.:]\d)")
+_DAY = (
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<day2>\d{1,2})(?:st|nd|rd|th)?)?"
+    r"(?![\w%]|[,.:]\d)"
+)
 # A year, optionally a span ("2014-15", "2014/2015") that the handler resolves or blocks.
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?:[-–/](?P<year2>\d{4}|\d{2}))?(?![\w%]|[,.]\d|[-–/]\d)"
 
 _BLOCKERS = re.compile(
     # Durations, not points in time: "the last 2-3 years", "in the past week", "over the next month".
-    r"(?i:\b(?:(?:over|in|during|for|within|throughout)\s+)?the\s+(?:last|past)\s+(?:[\w-]+\s+)?" + _UNITS
+    r"(?i:\b(?:(?:over|in|during|for|within|throughout)\s+)?the\s+(?:last|past)\s+(?:[\w-]+\s+)?"
+    + _UNITS
     + r"|\b(?:over|in|during|for|within|throughout)\s+the\s+(?:next|coming|following)\s+(?:[\w-]+\s+)?"
     + _UNITS
     + r"|\bthe\s+(?:next|coming|following|previous)\s+(?:\d+|few|several|couple\s+of|two|three|four|five|six"
-      r"|seven|eight|nine|ten|eleven|twelve)\s+" + _UNITS + r")"
+    r"|seven|eight|nine|ten|eleven|twelve)\s+"
+    + _UNITS
+    + r")"
     # A named event, not a date in the article's year.
     + r"|\b(?:September|Sept\.?)\s+11(?:th)?\s+(?i:attacks?|hijack\w*|terror\w*)"
 )
 _EXPLICIT_MD = re.compile(  # "Thursday, March 2, 2017", "December 13, 2016", "last November 6", "May 13"
-    _PREP + r"(?:" + _WEEKDAY + r",?\s+)?(?:\b(?P<last>(?i:last|this\s+past))\s+)?" + _MONTH_X
-    + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?")
+    _PREP
+    + r"(?:"
+    + _WEEKDAY
+    + r",?\s+)?(?:\b(?P<last>(?i:last|this\s+past))\s+)?"
+    + _MONTH_X
+    + r"\s+"
+    + _DAY
+    + r"(?:,?\s+"
+    + _YEAR
+    + r")?"
+)
 _EXPLICIT_DM = re.compile(  # "2 March 2017", "Thursday 2 March", "the 4th of July"
-    _PREP + r"(?:" + _WEEKDAY + r",?\s+)?(?:\b(?i:the)\s+)?(?<![\w,.])" + _DAY + r"\s+(?:(?i:of)\s+)?"
-    + _MONTH_X + r"(?:,?\s+" + _YEAR + r")?")
+    _PREP
+    + r"(?:"
+    + _WEEKDAY
+    + r",?\s+)?(?:\b(?i:the)\s+)?(?<![\w,.])"
+    + _DAY
+    + r"\s+(?:(?i:of)\s+)?"
+    + _MONTH_X
+    + r"(?:,?\s+"
+    + _YEAR
+    + r")?"
+)
 _MONTH_YEAR = re.compile(  # "May 2015", "in mid-August 2014", "May of 2015"
-    _PREP + _NARROW + _MONTH_X + r"(?:\s+(?i:of))?,?\s+" + _YEAR)
+    _PREP + _NARROW + _MONTH_X + r"(?:\s+(?i:of))?,?\s+" + _YEAR
+)
 _MONTH_ONLY = re.compile(  # "in April", "last March", "the end of the following December"
-    _PREP + _NARROW + _REL + _MONTH)
+    _PREP + _NARROW + _REL + _MONTH
+)
 _YEAR_ONLY = re.compile(  # "in 2014", "mid-2015"; without a modifier, not glued to a word or number
-    _PREP + _NARROW + r"(?(narrow)|(?<![\w$£€.,/-]))" + _YEAR)
+    _PREP + _NARROW + r"(?(narrow)|(?<![\w$£€.,/-]))" + _YEAR
+)
 _REL_UNIT = re.compile(  # "earlier this week", "last month", "late last year", "that same month"
     _PREP + _NARROW + r"\b(?P<rel>(?i:earlier\s+this|later\s+this|this\s+past|this\s+coming|this|last|next"
     r"|the\s+previous|the\s+following|the\s+next|that\s+same|the\s+same|that))\s+"
-    r"(?P<unit>(?i:week|month|year))\b")
+    r"(?P<unit>(?i:week|month|year))\b"
+)
 _WEEKEND = re.compile(
     _PREP + r"\b(?P<rel>(?i:last|this\s+past|this\s+coming|this|next|coming|over\s+the|at\s+the|during\s+the"
-    r"|on\s+the|the))\s+(?i:weekend)\b")
+    r"|on\s+the|the))\s+(?i:weekend)\b"
+)
 _WEEKDAY_RE = re.compile(_PREP + _REL + _WEEKDAY)
 _AGO = re.compile(
     _PREP + r"(?<![\w,.])(?P<n>\d{1,4}|(?i:" + "|".join(_NUMBER_WORDS) + r"))\s+"
-    r"(?P<unit>(?i:days?|weeks?|months?|years?))\s+(?i:ago)\b")
+    r"(?P<unit>(?i:days?|weeks?|months?|years?))\s+(?i:ago)\b"
+)
 _DAYWORD = re.compile(
     _PREP + r"\b(?P<w>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|last\s+night|this\s+morning"
-    r"|this\s+afternoon|this\s+evening))\b")
+    r"|this\s+afternoon|this\s+evening))\b"
+)
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)\s+$")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
@@ -336,7 +421,7 @@ def _h_year(m, s, pub, ctx):
     year, start = int(m["year"]), m.start("year")
     if not (m["prep"] or m["narrow"]):
         prev = _prev_word(s, start).lower()
-        after = s[m.end():m.end() + 2]
+        after = s[m.end() : m.end() + 2]
         governed = prev in _YEAR_GOVERNORS or (prev in _LIST_WORDS and _in_list(s, start, _NEARBY_YEAR))
         # "... fell in Palmyra, 2015." / "(2014)": a year by its punctuation, as the rules allow.
         punctuated = bool(re.match(r"[,.;)](?!\d)|$", after))
@@ -358,8 +443,14 @@ def _h_rel_unit(m, s, pub, ctx):
     if rel in ("later this", "this past"):
         return _BLOCK  # the future, or a rolling period ("this past month") rather than a calendar one
     base = (ctx or pub) if rel in _CONTEXT_RELS else pub
-    step = {"last": -1, "the previous": -1, "next": 1, "this coming": 1, "the following": 1,
-            "the next": 1}.get(rel, 0)
+    step = {
+        "last": -1,
+        "the previous": -1,
+        "next": 1,
+        "this coming": 1,
+        "the following": 1,
+        "the next": 1,
+    }.get(rel, 0)
     if unit == "week":
         if rel in ("this", "earlier this"):
             return _Res(_monday(pub), pub, "week", pub)  # the week so far
@@ -467,6 +558,16 @@ def find_dates(sentence: str, published: dt.date, context: dt.date | None = None
         taken.insert(i, (start, end))
         if res is _BLOCK:
             continue
-        found.append(TimeExpr(start, end, sentence[start:end], res.earliest, res.latest, res.precision,
-                              res.anchor, _relation(prep)))
+        found.append(
+            TimeExpr(
+                start,
+                end,
+                sentence[start:end],
+                res.earliest,
+                res.latest,
+                res.precision,
+                res.anchor,
+                _relation(prep),
+            )
+        )
     return sorted(found, key=lambda t: t.start)

@@ -36,8 +36,20 @@ SVG_NS = "http://www.w3.org/2000/svg"
 PALETTE = ("#3d8bd9", "#c9710b", "#5e9e3a", "#8f7bd6", "#e15759", "#2a9d8f")
 BLUE, ORANGE, GREEN, PURPLE, RED, TEAL = PALETTE
 INK = "#111"  # text drawn on a palette colour
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 FOCUS_COUNTRIES = ("Syria", "Iraq")
 
 # Map marker colours by place kind: (legend group, colour).
@@ -60,6 +72,7 @@ GRAPH_MAX_NODES = 24
 
 
 # --- small helpers -----------------------------------------------------------------------------------
+
 
 def _fold(value: Any) -> str:
     """Whitespace folded to single spaces: no newline can reach the SVG (a blank line ends the block)."""
@@ -229,8 +242,10 @@ class _Axis:
 
 def _axis_lines(axis: _Axis, y: float, minor: bool) -> list[str]:
     """Baseline, year ticks with labels and (when `minor`) month ticks; aria-hidden."""
-    parts = ['<g class="tadmur-axis" aria-hidden="true" stroke="currentColor" stroke-opacity="0.5">',
-             f'<path d="M{_n(axis.x0)} {_n(y)}H{_n(axis.x1)}"/>']
+    parts = [
+        '<g class="tadmur-axis" aria-hidden="true" stroke="currentColor" stroke-opacity="0.5">',
+        f'<path d="M{_n(axis.x0)} {_n(y)}H{_n(axis.x1)}"/>',
+    ]
     if minor:
         d = "".join(f"M{_n(x)} {_n(y)}v3" for x in axis.month_ticks())
         if d:
@@ -252,6 +267,7 @@ def _axis_lines(axis: _Axis, y: float, minor: bool) -> list[str]:
 
 
 # --- geography -----------------------------------------------------------------------------------------
+
 
 def load_region(path: str | Path) -> dict[str, Any]:
     """data/geo/region.json (written by `python -m tadmur.geodata`)."""
@@ -302,8 +318,15 @@ def _fit(lo: float, hi: float, span: float, limit_lo: float, limit_hi: float) ->
 class _Projection:
     """Equirectangular with the standard parallel at the view's middle latitude, fitted to a width."""
 
-    def __init__(self, box: Box, width: float, height: float | None = None,
-                 min_height: float = 0, max_height: float = 1e9, limits: Box | None = None) -> None:
+    def __init__(
+        self,
+        box: Box,
+        width: float,
+        height: float | None = None,
+        min_height: float = 0,
+        max_height: float = 1e9,
+        limits: Box | None = None,
+    ) -> None:
         lon0, lat0, lon1, lat1 = box
         self.k = math.cos(math.radians((lat0 + lat1) / 2))
         limits = limits or (-180.0, -90.0, 180.0, 90.0)
@@ -375,9 +398,11 @@ def _land(region: dict[str, Any], proj: _Projection, tolerance: float = 0.5):
 
 
 def _land_layer(paths: list[tuple[dict[str, Any], str]]) -> list[str]:
-    parts = ['<g class="tadmur-land-layer" aria-hidden="true" fill="currentColor" fill-opacity="0.07" '
-             'fill-rule="evenodd" stroke="currentColor" stroke-opacity="0.4" stroke-width="0.7" '
-             'stroke-linejoin="round">']
+    parts = [
+        '<g class="tadmur-land-layer" aria-hidden="true" fill="currentColor" fill-opacity="0.07" '
+        'fill-rule="evenodd" stroke="currentColor" stroke-opacity="0.4" stroke-width="0.7" '
+        'stroke-linejoin="round">'
+    ]
     for country, d in paths:
         name = str(country.get("name", ""))
         cls = "tadmur-land"
@@ -410,8 +435,9 @@ class _Boxes:
         self.boxes.append(box)
 
 
-def _place_label(boxes: _Boxes, x: float, y: float, r: float, text: str, size: float,
-                 force: bool = False) -> tuple[float, float, str] | None:
+def _place_label(
+    boxes: _Boxes, x: float, y: float, r: float, text: str, size: float, force: bool = False
+) -> tuple[float, float, str] | None:
     """Right of the point, else left, above, below; None if all overlap (unless `force`)."""
     w, h = _text_width(text, size), size * 1.2
     candidates = [
@@ -431,8 +457,13 @@ def _place_label(boxes: _Boxes, x: float, y: float, r: float, text: str, size: f
     return None
 
 
-def _country_labels(anchors: dict[str, tuple[float, float, float]], boxes: _Boxes,
-                    names: Iterable[str], min_area: float, required: Iterable[str] = ()) -> list[str]:
+def _country_labels(
+    anchors: dict[str, tuple[float, float, float]],
+    boxes: _Boxes,
+    names: Iterable[str],
+    min_area: float,
+    required: Iterable[str] = (),
+) -> list[str]:
     """Country names at their largest ring's centroid (nudged up or down to a free spot)."""
     required = set(required)
     parts = []
@@ -456,13 +487,18 @@ def _country_labels(anchors: dict[str, tuple[float, float, float]], boxes: _Boxe
                 continue
             spot = (cy, (cx - w / 2, cy - h * 0.8, cx + w / 2, cy + h * 0.3))
         boxes.add(spot[1])
-        parts.append(f'<text x="{_n(cx)}" y="{_n(spot[0])}" font-size="{size}" '
-                     f'letter-spacing="2">{html.escape(text, quote=True)}</text>')
+        parts.append(
+            f'<text x="{_n(cx)}" y="{_n(spot[0])}" font-size="{size}" '
+            f'letter-spacing="2">{html.escape(text, quote=True)}</text>'
+        )
     if not parts:
         return []
-    return ['<g class="tadmur-country-label" aria-hidden="true" pointer-events="none" text-anchor="middle" '
-            'fill-opacity="0.55">',
-            *parts, "</g>"]
+    return [
+        '<g class="tadmur-country-label" aria-hidden="true" pointer-events="none" text-anchor="middle" '
+        'fill-opacity="0.55">',
+        *parts,
+        "</g>",
+    ]
 
 
 def _kind_group(kind: Any) -> tuple[str, str]:
@@ -495,15 +531,18 @@ def _legend(entries: list[tuple[str, str]], x: float, y: float, cls: str) -> lis
     parts = [f'<g class="{cls}" aria-hidden="true" pointer-events="none" font-size="11">']
     for label, colour in entries:
         text = _truncate(label, 18)
-        parts.append(f'<circle cx="{_n(x + 5)}" cy="{_n(y - 4)}" r="5" fill="{colour}"/>'
-                     f'<text x="{_n(x + 14)}" y="{_n(y)}">{html.escape(text, quote=True)}</text>')
+        parts.append(
+            f'<circle cx="{_n(x + 5)}" cy="{_n(y - 4)}" r="5" fill="{colour}"/>'
+            f'<text x="{_n(x + 14)}" y="{_n(y)}">{html.escape(text, quote=True)}</text>'
+        )
         x += 14 + _text_width(text, 11) + 14
     parts.append("</g>")
     return parts
 
 
-def _graph_label(boxes: _Boxes, x: float, y: float, r: float, angle: float,
-                 text: str) -> tuple[float, float, str]:
+def _graph_label(
+    boxes: _Boxes, x: float, y: float, r: float, angle: float, text: str
+) -> tuple[float, float, str]:
     """Outward side of a graph node first, then the other places; the outward side if none is free."""
     size = 11
     w, h = _text_width(text, size), size * 1.2
@@ -526,8 +565,15 @@ def _graph_label(boxes: _Boxes, x: float, y: float, r: float, angle: float,
 
 # --- public: maps ----------------------------------------------------------------------------------------
 
-def region_map(region: dict[str, Any], places: Sequence[dict[str, Any]], title: str,
-               bbox: Sequence[float] | None = None, *, uid: str | None = None) -> str:
+
+def region_map(
+    region: dict[str, Any],
+    places: Sequence[dict[str, Any]],
+    title: str,
+    bbox: Sequence[float] | None = None,
+    *,
+    uid: str | None = None,
+) -> str:
     """A map of the region with one linked marker per place.
 
     places: {"name", "lat", "lon", "href", "weight" (int >= 0), "kind", optional "label" (link name;
@@ -551,8 +597,12 @@ def region_map(region: dict[str, Any], places: Sequence[dict[str, Any]], title: 
         box = box or data_box
         pad_x, pad_y = max(0.6, (box[2] - box[0]) * 0.06), max(0.6, (box[3] - box[1]) * 0.06)
         box = (box[0] - pad_x, box[1] - pad_y, box[2] + pad_x, box[3] + pad_y)
-        box = (max(box[0], data_box[0]), max(box[1], data_box[1]),
-               min(box[2], data_box[2]), min(box[3], data_box[3]))
+        box = (
+            max(box[0], data_box[0]),
+            max(box[1], data_box[1]),
+            min(box[2], data_box[2]),
+            min(box[3], data_box[3]),
+        )
     else:
         box = (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))
     proj = _Projection(box, MAP_WIDTH, None, MAP_MIN_HEIGHT, MAP_MAX_HEIGHT, limits=data_box)
@@ -560,14 +610,22 @@ def region_map(region: dict[str, Any], places: Sequence[dict[str, Any]], title: 
     uid = uid or _uid("map", title, [list(proj.box)], pts)
 
     shown = [p for p in pts if proj.contains(float(p["lon"]), float(p["lat"]))]
-    shown.sort(key=lambda p: (-marker_radius(p.get("weight")), _fold(p.get("name", "")),
-                              float(p["lon"]), float(p["lat"])))
+    shown.sort(
+        key=lambda p: (
+            -marker_radius(p.get("weight")),
+            _fold(p.get("name", "")),
+            float(p["lon"]),
+            float(p["lat"]),
+        )
+    )
     interactive = any(_href(p.get("href")) for p in shown)
     parts = _open(uid, "map", width, height, title, interactive)
     paths, anchors = _land(region, proj)
     parts += _land_layer(paths)
-    parts.append(f'<rect class="tadmur-frame" x="0.5" y="0.5" width="{_n(width - 1)}" '
-                 f'height="{_n(height - 1)}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>')
+    parts.append(
+        f'<rect class="tadmur-frame" x="0.5" y="0.5" width="{_n(width - 1)}" '
+        f'height="{_n(height - 1)}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>'
+    )
 
     # Markers, big first so the small ones stay on top and clickable.
     boxes = _Boxes(width, height)
@@ -580,10 +638,11 @@ def region_map(region: dict[str, Any], places: Sequence[dict[str, Any]], title: 
         group, colour = _kind_group(place.get("kind"))
         legend.setdefault(group, colour)
         label = _place_label_text(place)
-        parts.append(_link_open(place.get("href"), label, "tadmur-place-link")
-                     + f'<circle class="tadmur-marker tadmur-kind-{_slug(place.get("kind") or "other")}" '
-                     f'cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{colour}"/>'
-                     + _link_close(place.get("href")))
+        parts.append(
+            _link_open(place.get("href"), label, "tadmur-place-link")
+            + f'<circle class="tadmur-marker tadmur-kind-{_slug(place.get("kind") or "other")}" '
+            f'cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{colour}"/>' + _link_close(place.get("href"))
+        )
         marks.append((place, x, y, r))
     parts.append("</g>")
 
@@ -595,24 +654,42 @@ def region_map(region: dict[str, Any], places: Sequence[dict[str, Any]], title: 
         spot = _place_label(boxes, x, y, r, text, 12)
         if spot:
             tx, ty, anchor = spot
-            labels.append(f'<text x="{_n(tx)}" y="{_n(ty)}" text-anchor="{anchor}">'
-                          f"{html.escape(text, quote=True)}</text>")
+            labels.append(
+                f'<text x="{_n(tx)}" y="{_n(ty)}" text-anchor="{anchor}">'
+                f"{html.escape(text, quote=True)}</text>"
+            )
     names = [str(c.get("name", "")) for c in region["countries"] if not c.get("context")]
     legend_entries = sorted(legend.items())[:6]
     if legend_entries:  # keep the legend's corner clear of country labels
-        boxes.add((0, height - 24, sum(28 + _text_width(_truncate(k, 18), 11) for k, _ in legend_entries) + 8,
-                   height))
+        boxes.add(
+            (
+                0,
+                height - 24,
+                sum(28 + _text_width(_truncate(k, 18), 11) for k, _ in legend_entries) + 8,
+                height,
+            )
+        )
     parts += _country_labels(anchors, boxes, names, min_area=2500, required=FOCUS_COUNTRIES)
     if labels:
-        parts += ['<g class="tadmur-place-label tadmur-halo" aria-hidden="true" pointer-events="none" '
-                  'font-size="12">', *labels,
-                  "</g>"]
+        parts += [
+            '<g class="tadmur-place-label tadmur-halo" aria-hidden="true" pointer-events="none" '
+            'font-size="12">',
+            *labels,
+            "</g>",
+        ]
     parts += _legend(legend_entries, 10, height - 9, "tadmur-legend tadmur-halo")
     return _finish(parts)
 
 
-def locator_map(region: dict[str, Any], place: dict[str, Any], neighbours: Sequence[dict[str, Any]] = (),
-                *, title: str | None = None, span: float = 7.0, uid: str | None = None) -> str:
+def locator_map(
+    region: dict[str, Any],
+    place: dict[str, Any],
+    neighbours: Sequence[dict[str, Any]] = (),
+    *,
+    title: str | None = None,
+    span: float = 7.0,
+    uid: str | None = None,
+) -> str:
     """A 300x220 map centred on one place (marker and name), with neighbours as small grey dots.
 
     place / neighbours: {"name", "lat", "lon", optional "href"}; span: degrees of longitude shown.
@@ -629,8 +706,13 @@ def locator_map(region: dict[str, Any], place: dict[str, Any], neighbours: Seque
     lo = _fit(lon - half_lon, lon + half_lon, 2 * half_lon, data_box[0], data_box[2])
     la = _fit(lat - half_lat, lat + half_lat, 2 * half_lat, data_box[1], data_box[3])
     proj = _Projection((lo[0], la[0], lo[1], la[1]), width, height, limits=data_box)
-    near = [n for n in neighbours if n.get("lat") is not None and n.get("lon") is not None
-            and proj.contains(float(n["lon"]), float(n["lat"]))]
+    near = [
+        n
+        for n in neighbours
+        if n.get("lat") is not None
+        and n.get("lon") is not None
+        and proj.contains(float(n["lon"]), float(n["lat"]))
+    ]
     near.sort(key=lambda n: (_fold(n.get("name", "")), float(n["lon"]), float(n["lat"])))
     uid = uid or _uid("locator", title, [place.get("name"), lat, lon, place.get("href")], near, span)
     interactive = bool(_href(place.get("href"))) or any(_href(n.get("href")) for n in near)
@@ -638,52 +720,71 @@ def locator_map(region: dict[str, Any], place: dict[str, Any], neighbours: Seque
     parts = _open(uid, "locator", width, height, title, interactive)
     paths, anchors = _land(region, proj, tolerance=0.4)
     parts += _land_layer(paths)
-    parts.append(f'<rect class="tadmur-frame" x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" '
-                 'fill="none" stroke="currentColor" stroke-opacity="0.3"/>')
+    parts.append(
+        f'<rect class="tadmur-frame" x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" '
+        'fill="none" stroke="currentColor" stroke-opacity="0.3"/>'
+    )
     boxes = _Boxes(width, height)
     x, y = proj(lon, lat)
     text = _truncate(name, 30)
     tx, ty, anchor = _place_label(boxes, x, y, 6, text, 13, force=True) or (x, y, "start")
-    label = (f'<text x="{_n(tx)}" y="{_n(ty)}" text-anchor="{anchor}" font-size="13" font-weight="bold">'
-             f"{html.escape(text, quote=True)}</text>")
+    label = (
+        f'<text x="{_n(tx)}" y="{_n(ty)}" text-anchor="{anchor}" font-size="13" font-weight="bold">'
+        f"{html.escape(text, quote=True)}</text>"
+    )
     boxes.add((x - 7, y - 7, x + 7, y + 7))
     dots, small = [], []
     for n in near:
         nx, ny = proj(float(n["lon"]), float(n["lat"]))
         nname = _fold(n.get("name", ""))
-        dots.append(_link_open(n.get("href"), nname, "tadmur-neighbour-link")
-                    + f'<circle class="tadmur-neighbour" cx="{_n(nx)}" cy="{_n(ny)}" r="3"/>'
-                    + _link_close(n.get("href")))
+        dots.append(
+            _link_open(n.get("href"), nname, "tadmur-neighbour-link")
+            + f'<circle class="tadmur-neighbour" cx="{_n(nx)}" cy="{_n(ny)}" r="3"/>'
+            + _link_close(n.get("href"))
+        )
         boxes.add((nx - 3, ny - 3, nx + 3, ny + 3))
     for n in near:
         nx, ny = proj(float(n["lon"]), float(n["lat"]))
         ntext = _truncate(n.get("name", ""), 20)
         spot = _place_label(boxes, nx, ny, 3, ntext, 10)
         if spot:
-            small.append(f'<text x="{_n(spot[0])}" y="{_n(spot[1])}" text-anchor="{spot[2]}">'
-                         f"{html.escape(ntext, quote=True)}</text>")
+            small.append(
+                f'<text x="{_n(spot[0])}" y="{_n(spot[1])}" text-anchor="{spot[2]}">'
+                f"{html.escape(ntext, quote=True)}</text>"
+            )
     names = [str(c.get("name", "")) for c in region["countries"]]
     parts += _country_labels(anchors, boxes, names, min_area=6000)
     if dots:
         parts += ['<g class="tadmur-neighbours" fill-opacity="0.6">', *dots, "</g>"]
     if small:
-        parts += ['<g class="tadmur-neighbour-label tadmur-halo" aria-hidden="true" pointer-events="none" '
-                  'font-size="10" '
-                  'fill-opacity="0.75">', *small, "</g>"]
-    marker = (f'<circle class="tadmur-marker tadmur-marker-main" cx="{_n(x)}" cy="{_n(y)}" r="6" '
-              f'fill="{RED}" stroke="#fff" stroke-width="1.5"/>')
+        parts += [
+            '<g class="tadmur-neighbour-label tadmur-halo" aria-hidden="true" pointer-events="none" '
+            'font-size="10" '
+            'fill-opacity="0.75">',
+            *small,
+            "</g>",
+        ]
+    marker = (
+        f'<circle class="tadmur-marker tadmur-marker-main" cx="{_n(x)}" cy="{_n(y)}" r="6" '
+        f'fill="{RED}" stroke="#fff" stroke-width="1.5"/>'
+    )
     if _href(place.get("href")):
         marker = _link_open(place.get("href"), name, "tadmur-place-link") + marker + "</a>"
     parts.append(marker)
-    parts += ['<g class="tadmur-place-label tadmur-halo" aria-hidden="true" pointer-events="none">', label,
-              "</g>"]
+    parts += [
+        '<g class="tadmur-place-label tadmur-halo" aria-hidden="true" pointer-events="none">',
+        label,
+        "</g>",
+    ]
     return _finish(parts)
 
 
 # --- public: time ---------------------------------------------------------------------------------------
 
-def control_strip(periods: Sequence[dict[str, Any]], start: Any, end: Any, title: str,
-                  *, uid: str | None = None) -> str:
+
+def control_strip(
+    periods: Sequence[dict[str, Any]], start: Any, end: Any, title: str, *, uid: str | None = None
+) -> str:
     """Who held a place when: one linked, coloured segment per period on an 800x70 strip.
 
     periods: {"holder", "href", "start", "end" (None: until `end`), "uncertain": bool}; dates are
@@ -709,11 +810,15 @@ def control_strip(periods: Sequence[dict[str, Any]], start: Any, end: Any, title
     interactive = any(_href(r[5].get("href")) for r in rows)
     y0, bar = 6, 32
     parts = _open(uid, "strip", width, height, title, interactive)
-    parts.append(f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-                 'patternTransform="rotate(45)"><rect width="2.5" height="6" fill="#fff" '
-                 'fill-opacity="0.55"/></pattern></defs>')
-    parts.append(f'<rect class="tadmur-strip-bg" x="{_n(axis.x0)}" y="{y0}" width="{_n(axis.x1 - axis.x0)}" '
-                 f'height="{bar}" fill="currentColor" fill-opacity="0.06"/>')
+    parts.append(
+        f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="2.5" height="6" fill="#fff" '
+        'fill-opacity="0.55"/></pattern></defs>'
+    )
+    parts.append(
+        f'<rect class="tadmur-strip-bg" x="{_n(axis.x0)}" y="{y0}" width="{_n(axis.x1 - axis.x0)}" '
+        f'height="{bar}" fill="currentColor" fill-opacity="0.06"/>'
+    )
     parts.append('<g class="tadmur-segments" stroke="#fff" stroke-width="1">')
     names: list[str] = []
     for s, s_prec, e, e_prec, open_end, p in rows:
@@ -721,8 +826,11 @@ def control_strip(periods: Sequence[dict[str, Any]], start: Any, end: Any, title
         xa = axis.x(max(s.toordinal(), t0))
         xb = axis.x(min(e.toordinal() + 1, t1))
         w = max(xb - xa, 2.0)
-        when = (f"since {format_date(s, s_prec)}" if open_end
-                else f"{format_date(s, s_prec)} \u2013 {format_date(e, e_prec)}")
+        when = (
+            f"since {format_date(s, s_prec)}"
+            if open_end
+            else f"{format_date(s, s_prec)} \u2013 {format_date(e, e_prec)}"
+        )
         if not open_end and s_prec == e_prec and format_date(s, s_prec) == format_date(e, e_prec):
             when = format_date(s, s_prec)
         uncertain = bool(p.get("uncertain"))
@@ -730,21 +838,29 @@ def control_strip(periods: Sequence[dict[str, Any]], start: Any, end: Any, title
         colour = palette_colour(holder)
         cls = "tadmur-segment" + (" tadmur-uncertain" if uncertain else "")
         dash = ' stroke-dasharray="4 2"' if uncertain else ""
-        seg = [f'<rect class="tadmur-seg" x="{_n(xa)}" y="{y0}" width="{_n(w)}" height="{bar}" '
-               f'fill="{colour}"{dash}/>']
+        seg = [
+            f'<rect class="tadmur-seg" x="{_n(xa)}" y="{y0}" width="{_n(w)}" height="{bar}" '
+            f'fill="{colour}"{dash}/>'
+        ]
         if uncertain:
-            seg.append(f'<rect x="{_n(xa)}" y="{y0}" width="{_n(w)}" height="{bar}" fill="url(#{uid}-hatch)" '
-                       'stroke="none"/>')
+            seg.append(
+                f'<rect x="{_n(xa)}" y="{y0}" width="{_n(w)}" height="{bar}" fill="url(#{uid}-hatch)" '
+                'stroke="none"/>'
+            )
         fit = int((w - 8) / (12 * 0.58))
         if fit >= 4:
             text = _truncate(holder, fit)
-            names.append(f'<text x="{_n(xa + 4)}" y="{_n(y0 + bar / 2 + 4)}">'
-                         f"{html.escape(text, quote=True)}</text>")
+            names.append(
+                f'<text x="{_n(xa + 4)}" y="{_n(y0 + bar / 2 + 4)}">{html.escape(text, quote=True)}</text>'
+            )
         parts.append(_link_open(p.get("href"), label, cls) + "".join(seg) + _link_close(p.get("href")))
     parts.append("</g>")
     if names:  # outside the links (their names are the aria-labels), and transparent to the pointer
-        parts += [f'<g class="tadmur-segment-label" aria-hidden="true" pointer-events="none" fill="{INK}">',
-                  *names, "</g>"]
+        parts += [
+            f'<g class="tadmur-segment-label" aria-hidden="true" pointer-events="none" fill="{INK}">',
+            *names,
+            "</g>",
+        ]
     parts += _axis_lines(axis, y0 + bar + 4, minor=(t1 - t0) < 3 * 366)
     return _finish(parts)
 
@@ -768,8 +884,15 @@ def _event_span(event: dict[str, Any]) -> tuple[date, date, str]:
     return s, max(e, s), precision
 
 
-def time_axis(events: Sequence[dict[str, Any]], title: str, *, start: Any = None, end: Any = None,
-              lanes: Sequence[str] | None = None, uid: str | None = None) -> str:
+def time_axis(
+    events: Sequence[dict[str, Any]],
+    title: str,
+    *,
+    start: Any = None,
+    end: Any = None,
+    lanes: Sequence[str] | None = None,
+    uid: str | None = None,
+) -> str:
     """Events on an 800-wide time axis, one lane per category (names at the left).
 
     events: {"title", "href", "start", "end", "precision" ("day"|"week"|"month"|"year"), "lane"}.
@@ -837,37 +960,52 @@ def time_axis(events: Sequence[dict[str, Any]], title: str, *, start: Any = None
         lane_h = rows * row_h + 10
         colour = palette_colour(lane)
         if i % 2 == 0:
-            parts.append(f'<rect class="tadmur-lane-bg" x="0" y="{_n(y)}" width="{width}" '
-                         f'height="{_n(lane_h)}" fill="currentColor" fill-opacity="0.04"/>')
+            parts.append(
+                f'<rect class="tadmur-lane-bg" x="0" y="{_n(y)}" width="{width}" '
+                f'height="{_n(lane_h)}" fill="currentColor" fill-opacity="0.04"/>'
+            )
         short = _truncate(lane, 24)
         lane_title = f"<title>{_esc(lane)}</title>" if short != lane else ""
         parts.append(f'<g class="tadmur-lane tadmur-lane-{_slug(lane)}">')
-        parts.append(f'<text class="tadmur-lane-name" x="6" y="{_n(y + lane_h / 2 + 4)}" font-size="11">'
-                     f"{lane_title}{html.escape(short, quote=True)}</text>")
+        parts.append(
+            f'<text class="tadmur-lane-name" x="6" y="{_n(y + lane_h / 2 + 4)}" font-size="11">'
+            f"{lane_title}{html.escape(short, quote=True)}</text>"
+        )
         for row, xa, xb, kind, s, e, precision, event in placed:
             cy = y + 5 + row * row_h + row_h / 2
             label = f"{_fold(event.get('title', ''))} \u2014 {_span_label(s, e, precision)}"
             if kind == "dot":
-                shape = (f'<circle class="tadmur-mark tadmur-prec-day" cx="{_n((xa + xb) / 2)}" '
-                         f'cy="{_n(cy)}" r="{_n(dot_r)}" fill="{colour}"/>')
+                shape = (
+                    f'<circle class="tadmur-mark tadmur-prec-day" cx="{_n((xa + xb) / 2)}" '
+                    f'cy="{_n(cy)}" r="{_n(dot_r)}" fill="{colour}"/>'
+                )
             else:
-                shape = (f'<rect class="tadmur-mark tadmur-prec-{precision}" x="{_n(xa)}" '
-                         f'y="{_n(cy - bar_h / 2)}" width="{_n(max(xb - xa, 3))}" height="{_n(bar_h)}" '
-                         f'rx="2" fill="{colour}"/>')
-            parts.append(_link_open(event.get("href"), label, "tadmur-event-link") + shape
-                         + _link_close(event.get("href")))
+                shape = (
+                    f'<rect class="tadmur-mark tadmur-prec-{precision}" x="{_n(xa)}" '
+                    f'y="{_n(cy - bar_h / 2)}" width="{_n(max(xb - xa, 3))}" height="{_n(bar_h)}" '
+                    f'rx="2" fill="{colour}"/>'
+                )
+            parts.append(
+                _link_open(event.get("href"), label, "tadmur-event-link")
+                + shape
+                + _link_close(event.get("href"))
+            )
         parts.append("</g>")
         y += lane_h
-    parts.append(f'<path class="tadmur-gutter" aria-hidden="true" d="M{_n(gutter - 4)} {top}V{_n(y)}" '
-                 'stroke="currentColor" stroke-opacity="0.2"/>')
+    parts.append(
+        f'<path class="tadmur-gutter" aria-hidden="true" d="M{_n(gutter - 4)} {top}V{_n(y)}" '
+        'stroke="currentColor" stroke-opacity="0.2"/>'
+    )
     parts += _axis_lines(axis, y + 4, minor=(t1 - t0) < 3 * 366)
     return _finish(parts)
 
 
 # --- public: graph --------------------------------------------------------------------------------------
 
-def neighbourhood_graph(center: dict[str, Any], nodes: Sequence[dict[str, Any]], title: str,
-                        *, uid: str | None = None) -> str:
+
+def neighbourhood_graph(
+    center: dict[str, Any], nodes: Sequence[dict[str, Any]], title: str, *, uid: str | None = None
+) -> str:
     """A radial graph (640x560): the center in the middle, linked nodes around it.
 
     center: {"name", "href", "kind"}; nodes: {"name", "href", "kind" ("actor"|"weapon"|"place"),
@@ -883,8 +1021,9 @@ def neighbourhood_graph(center: dict[str, Any], nodes: Sequence[dict[str, Any]],
     kept = sorted(nodes, key=lambda n: (-weight(n), _fold(n.get("name", "")), _fold(n.get("relation", ""))))
     kept = kept[:GRAPH_MAX_NODES]
     rank = {"actor": 0, "weapon": 1, "place": 3}
-    kept.sort(key=lambda n: (rank.get(_fold(n.get("kind", "")).lower(), 2), -weight(n),
-                             _fold(n.get("name", ""))))
+    kept.sort(
+        key=lambda n: (rank.get(_fold(n.get("kind", "")).lower(), 2), -weight(n), _fold(n.get("name", "")))
+    )
     count = len(kept)
     actors = sum(1 for n in kept if _fold(n.get("kind", "")).lower() == "actor")
     two_rings = count > 12
@@ -933,23 +1072,25 @@ def neighbourhood_graph(center: dict[str, Any], nodes: Sequence[dict[str, Any]],
             f'stroke="currentColor" stroke-opacity="0.35" stroke-width="{_n(stroke_w)}"/>'
             + f'<circle cx="{_n(nx)}" cy="{_n(ny)}" r="{_n(r)}" fill="{colour}" stroke="#fff"/>'
             + f'<text class="tadmur-halo" x="{_n(spot[0])}" y="{_n(spot[1])}" text-anchor="{spot[2]}" '
-            f'font-size="11">{html.escape(text, quote=True)}</text>'
-            + _link_close(node.get("href"))
+            f'font-size="11">{html.escape(text, quote=True)}</text>' + _link_close(node.get("href"))
         )
     parts.append("</g>")
     cname = _fold(center.get("name", ""))
     ckind = _fold(center.get("kind", "")).lower()
     ccolour = GRAPH_KINDS.get(ckind, ("", PURPLE))[1]
-    centre = (f'<circle class="tadmur-center" cx="{_n(cx)}" cy="{_n(cy)}" r="20" fill="{ccolour}" '
-              f'stroke="currentColor" stroke-width="2"/>'
-              f'<text class="tadmur-halo" x="{_n(cx)}" y="{_n(cy + 36)}" text-anchor="middle" font-size="13" '
-              f'font-weight="bold">{html.escape(ctext, quote=True)}</text>')
+    centre = (
+        f'<circle class="tadmur-center" cx="{_n(cx)}" cy="{_n(cy)}" r="20" fill="{ccolour}" '
+        f'stroke="currentColor" stroke-width="2"/>'
+        f'<text class="tadmur-halo" x="{_n(cx)}" y="{_n(cy + 36)}" text-anchor="middle" font-size="13" '
+        f'font-weight="bold">{html.escape(ctext, quote=True)}</text>'
+    )
     if _href(center.get("href")):
         centre = _link_open(center.get("href"), cname, "tadmur-center-link") + centre + "</a>"
     else:
         centre = f'<g class="tadmur-center-link"><title>{_esc(cname)}</title>{centre}</g>'
     parts.append(centre)
     order = [g for g in ("actor", "weapon", "place") if g in legend] + sorted(
-        g for g in legend if g not in ("actor", "weapon", "place"))
+        g for g in legend if g not in ("actor", "weapon", "place")
+    )
     parts += _legend([(g, legend[g]) for g in order], 10, height - 10, "tadmur-legend")
     return _finish(parts)

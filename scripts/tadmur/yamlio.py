@@ -30,6 +30,7 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    item_lines: dict[str, list[int]]  # for a key whose value is a list: the line of each item
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -37,6 +38,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out = LineDict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
+    out.item_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
@@ -47,6 +49,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.SequenceNode):
+            out.item_lines[str(key)] = [n.start_mark.line + 1 for n in value_node.value]
     return out
 
 
@@ -72,6 +76,7 @@ def _shift_lines(data: Any, offset: int) -> None:
     if isinstance(data, LineDict):
         data.line += offset
         data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
+        data.item_lines = {k: [v + offset for v in vs] for k, vs in data.item_lines.items()}
         for v in data.values():
             _shift_lines(v, offset)
     elif isinstance(data, list):
@@ -83,9 +88,13 @@ def line_of(data: Any, path: list) -> int | None:
     """Best line for a JSON-Schema error path inside line-annotated data."""
     line = getattr(data, "line", None)
     node = data
-    for part in path:
+    for i, part in enumerate(path):
         if isinstance(node, LineDict) and str(part) in node.key_lines:
             line = node.key_lines[str(part)]
+            items = node.item_lines.get(str(part), [])
+            nxt = path[i + 1] if i + 1 < len(path) else None
+            if isinstance(nxt, int) and nxt < len(items):
+                line = items[nxt]
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]

@@ -77,9 +77,14 @@ def test_deleted_generated_file_is_restored(fresh):
     assert snapshot(root / "docs") == snap
 
 
-def test_edited_generated_file_is_rewritten(fresh):
+def test_generated_file_overwritten_by_hand_is_refused_then_regenerated_once_deleted(fresh):
     root, snap = fresh
-    (root / "docs" / "about.md").write_text("changed by hand\n", encoding="utf-8")
+    about = root / "docs" / "about.md"
+    about.write_text("changed by hand\n", encoding="utf-8")  # markers gone: whose text is it?
+    code, _out, err = run_cli("--root", str(root), "docs")
+    assert code == 1 and "error: docs/about.md:1:" in err, err
+    assert about.read_text(encoding="utf-8") == "changed by hand\n"
+    about.unlink()
     stats = build_docs(root)
     assert stats["written"] == 1
     assert snapshot(root / "docs") == snap

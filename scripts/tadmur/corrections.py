@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import KIND_DIRS, Catalog, Entity
+from .catalog import KIND_DIRS, Catalog
 from .errors import BuildError, BuildErrors
 from .pages import Page
 from .textkey import alias_key
@@ -277,9 +277,3 @@ def check_entity_refs(corr: Corrections, kb, used: set[int], merges: dict[str, s
             errors.append(fix.error("merge_into", f"{target!r} is itself merged into {merges[target]!r}"))
     if errors:
         raise BuildErrors(errors)
-
-
-def merged_entity(target: Entity, merged: list[Entity]) -> Entity:
-    """The entity a discovered name was merged into, showing the merged names as aliases."""
-    names = [n for e in merged for n in e.names()]
-    return dataclasses.replace(target, aliases=tuple(dict.fromkeys([*target.aliases, *names])))

@@ -189,15 +189,13 @@ def edit_error(page: Page, fresh: Page | None) -> BuildError:
     )
 
 
-def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[str]]:
+def read_pages(docs: Path, manifest: list[str]) -> dict[str, Page]:
     """Every generated page in docs/ (by marker, or listed in the last build's manifest).
 
-    Returns the pages, and an (always empty) list kept for callers of the old two-part interface.
     A page the manifest lists but that has lost all its markers is reported as a problem, never
     overwritten: the build cannot tell the contributor's text from its own.
     """
     pages: dict[str, Page] = {}
-    legacy: list[str] = []
     listed = set(manifest)
     candidates = listed | {
         str(p.relative_to(docs)) for p in docs.rglob("*.md") if "assets" not in p.relative_to(docs).parts
@@ -212,13 +210,12 @@ def read_pages(docs: Path, manifest: list[str]) -> tuple[dict[str, Page], list[s
         page = parse(rel, text, generated=rel in listed)
         if page is not None:
             pages[rel] = page
-    return pages, legacy
+    return pages
 
 
 def assemble(
     rendered: dict[str, str],
     existing: dict[str, Page],
-    legacy: list[str],
     docs: Path,
     orphan_body,
     moves: dict[str, str] | None = None,
@@ -269,7 +266,7 @@ def assemble(
                 errors.append(edit_error(old, fresh))
                 continue
             fresh.own_fm, fresh.prefix, fresh.suffix = old.own_fm, old.prefix, old.suffix
-        elif rel not in legacy and (docs / rel).exists():
+        elif (docs / rel).exists():
             errors.append(
                 BuildError(
                     f"docs/{rel}",

@@ -74,7 +74,7 @@ def generate(project: Project) -> BuildResult:
         t = now
 
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
-    pages, legacy = read_pages(project.docs, read_manifest(project.docs))
+    pages = read_pages(project.docs, read_manifest(project.docs))
     corr = read_corrections(pages, project.schema / "page.schema.json")
     original = load_catalog(project.catalog, project.schema / "catalog.schema.json", project.root)
     catalog = apply_to_catalog(original, corr)
@@ -119,7 +119,7 @@ def generate(project: Project) -> BuildResult:
     renderer = Renderer(kb, project.templates)
     moves = {old: new for old, new, why in redirects if why == "renamed"}
     files, notes = assemble(
-        files, pages, legacy, project.docs, lambda title: renderer.render("orphan.md.j2", title=title), moves
+        files, pages, project.docs, lambda title: renderer.render("orphan.md.j2", title=title), moves
     )
     lap("render")
     return BuildResult(kb, events, files, timings, notes=notes + corr.warnings)

@@ -51,20 +51,17 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
     if not isinstance(meta, LineDict):
         raise BuildError(name, 2, "front matter must be a YAML mapping of field: value")
     check(meta, schema_path, name, "front matter")
-    try:
-        published = dt.date.fromisoformat(meta["published"])
-    except ValueError:
-        raise BuildError(
-            name, meta.key_lines["published"], f"'published' is not a real date: {meta['published']}"
-        ) from None
-    added = None
-    if meta.get("added") is not None:
+
+    def real_date(key: str) -> dt.date | None:
+        if meta.get(key) is None:
+            return None
         try:
-            added = dt.date.fromisoformat(meta["added"])
+            return dt.date.fromisoformat(meta[key])
         except ValueError:
-            raise BuildError(
-                name, meta.key_lines["added"], f"'added' is not a real date: {meta['added']}"
-            ) from None
+            raise BuildError(name, meta.key_lines[key], f"'{key}' is not a real date: {meta[key]}") from None
+
+    published = real_date("published")
+    added = real_date("added")
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
         raise BuildError(name, end + 2, "the article text after the front matter is empty")

@@ -9,8 +9,7 @@ import pytest
 import yaml
 from conftest import copy_project, run_cli, snapshot, write_seed
 from tadmur.catalog import load_catalog
-from tadmur.promote import yaml_quote
-from tadmur.yamlio import load_yaml
+from tadmur.yamlio import load_yaml, yaml_quote
 
 # Names no catalog file knows, each caught by a discovery rule (group head, place head), and a
 # capitalised phrase seen twice that no rule classifies (a weak candidate: no page, kind unknown).

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import secrets
 import sys
 from pathlib import Path
 
 from .errors import BuildError
+from .paths import shown
 from .seeds import Article, parse_seed
 from .slug import slugify
-from .yamlio import LineDict, load_yaml, read_text_utf8
+from .yamlio import LineDict, load_yaml, read_text_utf8, yaml_scalar
 
 # Front matter fields in the order they are written (the order of the existing seeds).
 FIELDS = (
@@ -61,9 +61,6 @@ STOP_WORDS = frozenset(
     "a an and are as at be been by for from had has have he her his in into is it its may might of on "
     "or s says said that the their they this to was were will with".split()
 )
-# Characters that are fine in JSON but not in a YAML stream (C1 controls, YAML's extra line breaks,
-# BOM and non-characters): written as \\uXXXX escapes, which mean the same in both.
-_YAML_UNSAFE = {*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF}
 
 
 def register(sub) -> None:
@@ -104,7 +101,7 @@ def run(args: argparse.Namespace, project) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"tadmur: wrote {_rel(path, project.root)}")
+    print(f"tadmur: wrote {shown(path, project.root)}")
     print(
         "next: run `make docs` (or `tadmur docs`) to rebuild docs/; the build then lists what the "
         "article changed (new article, new names and events, mentions)"
@@ -130,7 +127,7 @@ def add_article(args: argparse.Namespace, project) -> Path:
     front, field_lines, body_start = _compose(fields)
     seeds = project.seeds
     if not seeds.is_dir():
-        raise BuildError(_rel(seeds, project.root), None, "no seeds/ folder here: is --root the project?")
+        raise BuildError(shown(seeds, project.root), None, "no seeds/ folder here: is --root the project?")
     # Written next to its final place (never *.md, so a build running meanwhile does not read it),
     # parsed as the build parses seeds, and linked into place only if everything holds.
     # Opened with "x" (not mkstemp) so that the seed gets the usual permissions, not 0600.
@@ -144,7 +141,7 @@ def add_article(args: argparse.Namespace, project) -> Path:
         for path, ident, _body in existing:
             if path.name == target.name or ident == article.id:
                 raise origins["id"].error(
-                    f"id {article.id!r} is already used by {_rel(path, project.root)}; choose another"
+                    f"id {article.id!r} is already used by {shown(path, project.root)}; choose another"
                 )
         key = _text_key(article.body)
         for path, _ident, existing_body in existing:
@@ -152,18 +149,18 @@ def add_article(args: argparse.Namespace, project) -> Path:
                 raise BuildError(
                     text_name,
                     1,
-                    f"the same text (ignoring whitespace) is already in {_rel(path, project.root)}",
+                    f"the same text (ignoring whitespace) is already in {shown(path, project.root)}",
                 )
         try:
             os.link(tmp, target)  # atomic, and never replaces a file that appeared meanwhile
         except FileExistsError:
             raise origins["id"].error(
-                f"id {article.id!r} is already used by {_rel(target, project.root)}"
+                f"id {article.id!r} is already used by {shown(target, project.root)}"
             ) from None
         except OSError:  # a file system without hard links
             if target.exists():
                 raise origins["id"].error(
-                    f"id {article.id!r} is already used by {_rel(target, project.root)}"
+                    f"id {article.id!r} is already used by {shown(target, project.root)}"
                 ) from None
             os.replace(tmp, target)
     finally:
@@ -285,19 +282,13 @@ def derive_id(published: str, outlet: str, title: str) -> str:
 # ---- composing and validating -------------------------------------------------------------------------
 
 
-def _yaml_value(value: object) -> str:
-    """JSON is YAML, except for a few characters YAML treats as line breaks or refuses: escape those."""
-    text = json.dumps(value, ensure_ascii=False)
-    return "".join(f"\\u{ord(c):04x}" if ord(c) in _YAML_UNSAFE else c for c in text)
-
-
 def _compose(fields: dict[str, object]) -> tuple[str, dict[int, str], int]:
     """The seed file's text, the line of each field, and the line where the body starts."""
     lines = ["---"]
     field_lines: dict[int, str] = {}
     for name in FIELDS:
         if name in fields:
-            lines.append(f"{name}: {_yaml_value(fields[name])}")
+            lines.append(f"{name}: {yaml_scalar(fields[name])}")
             field_lines[len(lines)] = name
     lines.append("---")
     return "\n".join(lines) + "\n", field_lines, len(lines) + 1
@@ -350,10 +341,3 @@ def _existing_seeds(seeds: Path) -> list[tuple[Path, str | None, str]]:
 
 def _text_key(text: str) -> str:
     return " ".join(text.split())
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

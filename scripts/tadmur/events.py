@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, BuildErrors
 from .kb import KB, Mention
 from .slug import slugify
 from .temporal import TimeExpr, find_dates
@@ -900,7 +900,6 @@ def apply_corrections(events: list[Event], corr, kb: KB, vocab: Vocabulary) -> t
         new.id, new.merged_from = old.id, sources
         new.corrected["merge"] = ", ".join(corr.events[k].source("merge_into") for k in sources)
         by_id[target] = new
-    hidden: list[Event] = []
     for eid, fix in sorted(corr.events.items()):
         ev = by_id.get(eid)
         if ev is None or eid in merged:
@@ -954,15 +953,12 @@ def apply_corrections(events: list[Event], corr, kb: KB, vocab: Vocabulary) -> t
             ev.earliest, ev.latest, ev.precision = parse_date(f["date"])
             ev.corrected["date"] = fix.source("date")
         if {"type", "place", "participants"} & set(ev.corrected):
+            # The derived territorial types title like any territorial vocabulary type.
             et = types.get(ev.type) or next(t for t in vocab.types if t.territory)
-            if ev.type in TERRITORY_TYPES:
-                et = next(t for t in vocab.types if t.territory)
             agent = (ev.participants.get("agent") or [None])[0]
             loser = (ev.participants.get("taken from") or ev.participants.get("target") or [None])[0]
             ev.title = _title(kb, et, agent, ev.place, loser)
     if errors:
-        from .errors import BuildErrors
-
         raise BuildErrors(errors)
     shown = [e for e in by_id.values() if e.id not in merged and not e.hidden]
     hidden = [e for e in by_id.values() if e.hidden and e.id not in merged]

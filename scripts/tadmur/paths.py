@@ -37,3 +37,11 @@ class Project:
     @property
     def site(self) -> Path:
         return self.root / "site"
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project root when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

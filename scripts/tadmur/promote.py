@@ -12,7 +12,6 @@ page shows the name as reviewed.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,32 +20,12 @@ import yaml
 
 from .catalog import KIND_DIRS, KINDS, catalog_files, load_catalog
 from .errors import BuildError
-from .paths import Project
+from .paths import Project, shown
 from .slug import SLUG_RE, slugify
 from .textkey import alias_key
+from .yamlio import yaml_quote
 
 PLACEHOLDER = "Promoted from the review queue ({how}); needs a description: say in one line what it is."
-
-# Characters a YAML double-quoted scalar must not hold as they are: PyYAML rejects non-printable ones,
-# and reads NEL, LS and PS as line breaks. They are written as escapes instead.
-_YAML_UNSAFE = re.compile(
-    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}
-
-
-def yaml_quote(text: str) -> str:
-    """A YAML double-quoted scalar that reads back as exactly `text`, whatever characters it holds."""
-
-    def esc(m: re.Match) -> str:
-        c = m.group(0)
-        if c in _ESCAPES:
-            return _ESCAPES[c]
-        n = ord(c)
-        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
-
-    out = re.sub(r'[\\"]', lambda m: _ESCAPES[m.group(0)], text)
-    return '"' + _YAML_UNSAFE.sub(esc, out) + '"'
 
 
 @dataclass
@@ -254,13 +233,6 @@ def _find(kb, key: str, query: str, kind: str | None) -> Candidate:
     return matches[0]
 
 
-def _rel(project: Project, path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(project.root.resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _target_file(project: Project, kind: str, to: Path | None) -> Path:
     if to is None:
         path = project.catalog / f"{KIND_DIRS[kind]}.yml"
@@ -272,16 +244,18 @@ def _target_file(project: Project, kind: str, to: Path | None) -> Path:
     files = [p.resolve() for p in catalog_files(project.catalog)]
     if path not in files:
         raise PromoteError(
-            f"{_rel(project, path)} is not a catalog file; choose one of "
-            + ", ".join(_rel(project, p) for p in files)
+            f"{shown(path, project.root)} is not a catalog file; choose one of "
+            + ", ".join(shown(p, project.root) for p in files)
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PromoteError(f"{_rel(project, path)}: cannot read it: {exc}") from None
+        raise PromoteError(f"{shown(path, project.root)}: cannot read it: {exc}") from None
     file_kind = data.get("kind") if isinstance(data, dict) else None
     if file_kind != kind:
-        raise PromoteError(f"{_rel(project, path)} holds {file_kind or 'no'} entities, not {kind} entities")
+        raise PromoteError(
+            f"{shown(path, project.root)} holds {file_kind or 'no'} entities, not {kind} entities"
+        )
     return path
 
 
@@ -319,7 +293,7 @@ def entry_text(entry: dict, dash_col: int, key_col: int) -> str:
 
 def append_entry(project: Project, path: Path, entry: dict) -> str:
     """Append `entry` to the catalog file, validate the whole catalog, restore the file on failure."""
-    name = _rel(project, path)
+    name = shown(path, project.root)
     original = path.read_bytes()
     try:
         text = original.decode("utf-8")

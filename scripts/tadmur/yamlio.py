@@ -6,6 +6,7 @@ exactly what the contributor wrote.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,36 @@ def read_text_utf8(path: Path, display: str | None = None) -> str:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
         ) from None
     return text.removeprefix("\ufeff")
+
+
+# Characters a YAML double-quoted scalar must not hold as they are: PyYAML rejects non-printable ones,
+# and reads NEL, LS and PS as line breaks. They are written as escapes instead.
+_YAML_UNSAFE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}
+
+
+def yaml_quote(text: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `text`, whatever characters it holds."""
+
+    def esc(m: re.Match) -> str:
+        c = m.group(0)
+        if c in _ESCAPES:
+            return _ESCAPES[c]
+        n = ord(c)
+        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+
+    out = re.sub(r'[\\"]', lambda m: _ESCAPES[m.group(0)], text)
+    return '"' + _YAML_UNSAFE.sub(esc, out) + '"'
+
+
+def yaml_scalar(value: object) -> str:
+    """A YAML value that reads back as exactly `value` (a string, None, a bool or a number)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return yaml_quote(str(value))

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.tadmur-installed
 PIP := $(BIN)/pip --quiet --disable-pip-version-check
 
-.PHONY: site docs serve test lint check chromium bench clean
+.PHONY: site docs serve test lint check chromium bench eval clean
 
 # The virtual environment, with pinned dependencies and the build package installed in place.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -51,6 +51,10 @@ test: $(STAMP) chromium lint
 ## Speed and memory of the matcher and the build on a synthetic corpus.
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
+
+## Accuracy of the extracted events and entities against the answer key in tests/gold/ (writes nothing).
+eval: $(STAMP)
+	$(BIN)/python tests/eval.py
 
 clean:
 	rm -rf site .site-* .pytest_cache test-artifacts

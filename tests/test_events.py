@@ -70,8 +70,11 @@ def test_december_2016_fall_merges_reports_from_three_outlets(real):
         "2016-12-12-rudaw-palmyra-fall-propaganda-coup",
         "2016-12-17-new-arab-us-strike-is-weapons-palmyra",
     } <= _articles(ev)
-    # The Russian claim that the militants were driven out is kept, attributed, not dropped.
-    assert "russian-aerospace-forces" in ev.contested
+    # The Russian claim that the militants were driven out is kept, attributed, not dropped; but air
+    # power holds no ground, so it supports and never becomes a holder.
+    assert any("drive the militants out" in r.quote for r in ev.reports)
+    assert "russian-aerospace-forces" in ev.participants.get("supporting", [])
+    assert ev.holder == "islamic-state" and "russian-aerospace-forces" not in ev.contested
 
 
 def test_relative_dates_resolve_against_publication(real):

@@ -38,7 +38,7 @@ REAL = [
     ("2016-12-17", "arrived at the besieged T4 base near Palmyra on Wednesday", None,
      [("on Wednesday", "2016-12-14", "2016-12-14", "day", "at")]),
     ("2016-12-17", "Earlier this week, IS released a video", None,
-     [("Earlier this week", "2016-12-12", "2016-12-17", "week", "at")]),
+     [("Earlier this week", "2016-12-12", "2016-12-16", "week", "at")]),
     ("2016-12-17", "intervened in the Syria war in September 2015", None,
      [("in September 2015", "2015-09-01", "2015-09-30", "month", "at")]),
     # P = Tuesday 2016-12-13
@@ -82,7 +82,7 @@ REAL = [
      [("On Sunday", "2016-12-11", "2016-12-11", "day", "at")]),
     # P = Tuesday 2015-06-09
     ("2015-06-09", "after a weeklong offensive two weeks ago", None,
-     [("two weeks ago", "2015-05-23", "2015-05-29", "week", "at")]),
+     [("two weeks ago", "2015-05-19", "2015-06-02", "week", "at")]),
     ("2015-06-09", "since May 13", None, [("since May 13", "2015-05-13", "2015-05-13", "day", "since")]),
     ("2015-06-09", "Last December, the jihadist group", None,
      [("Last December", "2014-12-01", "2014-12-31", "month", "at")]),
@@ -238,8 +238,19 @@ def test_context_phrases_use_context_and_fall_back_to_published():
         assert (a.earliest.isoformat(), a.latest.isoformat(), a.anchor) == (*with_ctx, ctx), phrase
         (b,) = find_dates(phrase, pub)
         assert (b.earliest.isoformat(), b.latest.isoformat(), b.anchor) == (*without, pub), phrase
+    # A bare month is read in the time the text has set: the April nearest May 2015, not the last one.
     (plain,) = find_dates("in April", pub, ctx)
-    assert plain.anchor == pub and plain.earliest == D("2016-04-01")  # bare months ignore the context
+    assert plain.anchor == ctx and plain.earliest == D("2015-04-01")
+    (plain,) = find_dates("in April", pub)
+    assert plain.anchor == pub and plain.earliest == D("2016-04-01")
+    # "Last May ... the previous July": the second phrase counts back from the first.
+    last_may, july = find_dates("Last May they played where the soldiers died the previous July.", pub)
+    assert (last_may.earliest, july.earliest) == (D("2016-05-01"), D("2015-07-01"))
+    # "A subsequent offensive ... in June" after August 2014: some June after it, a window not a guess.
+    (june,) = find_dates("A subsequent offensive in June failed.", pub, D("2014-08-16"))
+    assert (june.earliest, june.latest, june.precision) == (D("2015-06-01"), D("2016-06-30"), "year")
+    (week,) = find_dates("Earlier in the week, the group released a video.", D("2016-12-17"))
+    assert (week.earliest, week.latest, week.precision) == (D("2016-12-12"), D("2016-12-16"), "week")
 
 
 def test_offsets_in_a_longer_sentence():

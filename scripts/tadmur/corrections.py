@@ -4,7 +4,8 @@
 (schema/page.schema.json says which), and the apply_* functions make them part of the build:
 
 - entity pages: `aliases`, `drop_aliases` (catalog entities), `wrong_matches`, `merge_into`;
-- event pages: `date`, `type`, `place`, `participants`, `weapons`, `merge_into`, `hidden`, `reason`.
+- event pages: `date`, `type`, `place`, `participants`, `weapons`, `merge_into`, `hidden`, `confirmed`,
+  `reason`.
 
 Each correction remembers where it was written, so a bad one is reported at its file and line, and
 what it changed is shown on the page and in the JSON export as an editor's correction.

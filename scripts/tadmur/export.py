@@ -9,10 +9,16 @@ from .kb import KB
 
 
 def export(
-    kb: KB, events: list | None = None, hidden: list | None = None, redirects: list | None = None
+    kb: KB,
+    events: list | None = None,
+    hidden: list | None = None,
+    redirects: list | None = None,
+    candidates: list | None = None,
 ) -> dict:
-    """The JSON export. `hidden` events (an editor judged them false) are listed apart, with who hid
-    them; `redirects` maps the pages of renamed and merged entities and events to their new pages."""
+    """The JSON export. `events` are the published (confirmed) events; `candidate_events` the
+    unconfirmed reports, with their evidence; `hidden` events (an editor judged them false) are listed
+    apart, with who hid them; `redirects` maps the pages of renamed and merged entities and events to
+    their new pages."""
     articles = []
     for a in sorted(kb.articles, key=lambda a: a.id):
         articles.append(
@@ -79,6 +85,7 @@ def export(
         "entities": entities,
         "mentions": mentions,
         "events": [_event(e) for e in events or []],
+        "candidate_events": [_event(e) for e in candidates or []],
         "hidden_events": [
             {"id": e.id, "title": e.title, "reason": e.reason, "hidden_by": e.corrected.get("hidden")}
             for e in hidden or []
@@ -145,6 +152,8 @@ def _event(e) -> dict:
             for f in e.figures
         ],
         "doubtful": e.doubtful,
+        "confidence": e.confidence,
+        "confirmed": e.confirmed,
         "holder_after": e.holder,
         "sources": [
             {

@@ -28,6 +28,7 @@ from .discover import load_discovery_rules
 from .errors import BuildError
 from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
+from .events.identity import settle_ids
 from .export import dumps, export
 from .extract import extract
 from .ingest import ingest, load_rules
@@ -99,10 +100,12 @@ def generate(project: Project) -> BuildResult:
     )
     check_entity_refs(corr, kb, kb.wrong_used, merges)
     lap("knowledge base")
-    vocab = load_vocabulary(project.root / "data" / "events.yml")
-    events, hidden, merged_events = apply_event_corrections(extract_events(kb, vocab), corr, kb, vocab)
+    vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
+    found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities)
+    moved = settle_ids(_previous_export(project), found)
+    events, candidates, hidden, merged_events = apply_event_corrections(found, corr, kb, vocab, moved)
     lap("events")
-    redirects = _redirects(kb, original, corr, merges, merged_events)
+    redirects = _redirects(kb, original, corr, merges, merged_events, moved)
     files = render_site(
         kb,
         project.templates,
@@ -111,8 +114,9 @@ def generate(project: Project) -> BuildResult:
         project.root / "data" / "geo" / "region.json",
         hidden=hidden,
         redirects=redirects,
+        candidates=candidates,
     )
-    files["data/knowledge.json"] = dumps(export(kb, events, hidden, redirects))
+    files["data/knowledge.json"] = dumps(export(kb, events, hidden, redirects, candidates))
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )
@@ -125,8 +129,27 @@ def generate(project: Project) -> BuildResult:
     return BuildResult(kb, events, files, timings, notes=notes + corr.warnings)
 
 
-def _redirects(kb: KB, original, corr, merges: dict[str, str], merged_events: dict[str, str]) -> list:
-    """(old page, new page, why) for renamed and merged entities and merged events."""
+def _merged_surfaces(original, corr, merges: dict[str, str]) -> dict[str, str]:
+    """Names of entities a contributor merged or renamed away -> their old ids, so that what "the
+    militants" refers to is decided as before the merge."""
+    out = {}
+    for old in sorted(set(corr.redirects) | set(merges)):
+        ent = original.entities.get(old)
+        for name in (ent.name, *ent.aliases) if ent else ():
+            out.setdefault(name.lower(), old)
+    return out
+
+
+def _redirects(
+    kb: KB,
+    original,
+    corr,
+    merges: dict[str, str],
+    merged_events: dict[str, str],
+    moved: dict[str, tuple[str, str]],
+) -> list:
+    """(old page, new page, why) for renamed and merged entities, events an editor merged, and events
+    that later reports joined to another (`moved`: see events/identity.py)."""
     out = []
     for old, (new, why) in sorted(corr.redirects.items()):
         if new in kb.entities:
@@ -137,6 +160,10 @@ def _redirects(kb: KB, original, corr, merges: dict[str, str], merged_events: di
             out.append((corr.entities[old].page.removeprefix("docs/"), kb.entities[new].doc_path, "merged"))
     for old, new in sorted(merged_events.items()):
         out.append((f"events/{old}.md", f"events/{new}.md", "merged"))
+    for old, (new, why) in sorted(moved.items()):
+        new = merged_events.get(new, new)
+        if old not in merged_events:
+            out.append((f"events/{old}.md", f"events/{new}.md", why))
     return out
 
 

@@ -292,7 +292,7 @@ class Renderer:
         ]
         return self.render("sources_index.md.j2", rows=rows)
 
-    def review_page(self) -> str:
+    def review_page(self, candidates: list | None = None, ev=None) -> str:
         src = "review.md"
         rows = []
         for r in self.kb.review:
@@ -307,7 +307,17 @@ class Renderer:
                     "page": bool(r.entity),
                 }
             )
-        return self.render("review.md.j2", rows=rows)
+        cands = [
+            {
+                "link": ev.event_link(src, c),
+                "date": _event_date(c),
+                "confidence": c.confidence,
+                "quote": md_escape(c.reports[0].quote),
+                "source": ev.source_ref(src, c.reports[0].article, c.reports[0].paragraph),
+            }
+            for c in candidates or []
+        ]
+        return self.render("review.md.j2", rows=rows, candidates=cands)
 
     def map_page(self, fig) -> str:
         rows = [
@@ -356,10 +366,12 @@ def render_site(
     geo: Path | None = None,
     hidden: list | None = None,
     redirects: list[tuple[str, str, str]] | None = None,
+    candidates: list | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/.
 
-    `hidden` are events an editor hid (they keep a page, and nothing else); `redirects` are
+    `hidden` are events an editor hid and `candidates` unconfirmed ones (each keeps a page, and only
+    candidates are listed on the review page, nothing else links them); `redirects` are
     (old page, new page, why) for renamed and merged entities and merged events.
     """
     from .figures import Figures
@@ -379,7 +391,7 @@ def render_site(
     r.n_events = len(ev.events)
     files: dict[str, str] = {
         "index.md": r.home(),
-        "review.md": r.review_page(),
+        "review.md": r.review_page(candidates, ev),
         "sources/index.md": r.sources_index(),
         "timeline.md": ev.timeline(),
         "about.md": r.render("about.md.j2"),
@@ -394,7 +406,7 @@ def render_site(
         files[r.source_path[art.id]] = r.source_page(art.id)
     for e in ev.events:
         files[e.doc_path] = ev.event_page(e)
-    for e in hidden or []:
+    for e in (hidden or []) + (candidates or []):
         files[e.doc_path] = ev.event_page(e)
     for old, new, why in redirects or []:
         if new in files and old not in files:
@@ -418,9 +430,25 @@ def _title_of(page: str) -> str:
 
 def _event_date(ev) -> str:
     text = fmt_span(ev.earliest, ev.latest, ev.precision)
-    if ev.claims and ev.claims[0]["relation"] == "since":
+    first = ev.claims[0] if ev.claims else None
+    since = first and first["relation"] == "since"
+    if since and (first["earliest"], first["latest"]) == (ev.earliest, ev.latest):
         text = "since " + text
     return text
+
+
+def _why_unconfirmed(ev) -> str:
+    missing = [
+        what
+        for what, ok in (
+            ("no date phrase", ev.earliest),
+            ("no named actor", any(r.agent_named for r in ev.reports)),
+            ("no place", ev.place),
+            ("one outlet", len({r.outlet for r in ev.reports}) > 1),
+        )
+        if not ok
+    ]
+    return ", ".join(missing) or "weak wording"
 
 
 class EventRenderer:
@@ -511,6 +539,8 @@ class EventRenderer:
             timeline_link=rel(src, "timeline.md"),
             corrected=[CORRECTED_LABELS[k] for k in ev.corrected if k in CORRECTED_LABELS],
             reason=md_escape(ev.reason) if ev.reason else "",
+            why_unconfirmed=_why_unconfirmed(ev),
+            review_link=rel(src, "review.md", "unconfirmed"),
             previous=self.event_link(src, self.by_id[ev.previous]) if ev.previous else "",
             next=self.event_link(src, self.by_id[ev.next]) if ev.next else "",
         )

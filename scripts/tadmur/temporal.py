@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["TimeExpr", "find_dates"]
+__all__ = ["TimeExpr", "find_dates", "frame_after"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class TimeExpr:
     latest: dt.date  # latest possible day
     precision: str  # "day" | "week" | "month" | "year"
     anchor: dt.date  # the date it was resolved against (publication date, or the context date)
-    relation: str  # "at" (the thing happened then) | "since" (period starting then) | "until"
+    # "at" (the thing happened then) | "since" (period starting then) | "until" | "after" (derived:
+    # between an event told beside it and the report; see events/extract.py)
+    relation: str
 
 
 # ---- vocabulary -----------------------------------------------------------------------------------------
@@ -208,7 +210,8 @@ _YEAR_ONLY = re.compile(  # "in 2014", "mid-2015"; without a modifier, not glued
     _PREP + _NARROW + r"(?(narrow)|(?<![\w$£€.,/-]))" + _YEAR
 )
 _REL_UNIT = re.compile(  # "earlier this week", "last month", "late last year", "that same month"
-    _PREP + _NARROW + r"\b(?P<rel>(?i:earlier\s+this|later\s+this|this\s+past|this\s+coming|this|last|next"
+    _PREP + _NARROW + r"\b(?P<rel>(?i:earlier\s+this|later\s+this|earlier\s+in\s+the|later\s+in\s+the"
+    r"|this\s+past|this\s+coming|this|last|next"
     r"|the\s+previous|the\s+following|the\s+next|that\s+same|the\s+same|that))\s+"
     r"(?P<unit>(?i:week|month|year))\b"
 )
@@ -226,6 +229,7 @@ _DAYWORD = re.compile(
     r"|this\s+afternoon|this\s+evening))\b"
 )
 
+_LATER = re.compile(r"\b(?:subsequent(?:ly)?|later|afterwards|after that|since then)\b", re.I)
 _PREV_WORD = re.compile(r"([A-Za-z]+)\s+$")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _NEARBY_MONTH = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b")
@@ -404,6 +408,21 @@ def _h_month(m, s, pub, ctx):
     if not (rel or narrow or m["prep"]) and not _bare_month_ok(m, s):
         return None
     base = ctx or pub
+    if rel == "" and ctx is not None and _LATER.search(s, 0, m.start()):
+        # "A subsequent offensive ... in June", in a paragraph set in August 2014: some June after
+        # that and not after publication; which one the text does not say, so the window spans them.
+        first = ctx.year if month > ctx.month else ctx.year + 1
+        last = _month_before(month, pub, strict=False)
+        if first <= last:
+            lo, hi = _month_res(first, month, narrow, ctx), _month_res(last, month, narrow, ctx)
+            return _Res(lo.earliest, hi.latest, "month" if first == last else "year", ctx)
+    if rel == "" and ctx is not None:
+        # A bare month in a paragraph set in another time ("back in May 2015 ... in April"): the
+        # occurrence nearest that time, never after publication.
+        years = [y for y in (ctx.year - 1, ctx.year, ctx.year + 1) if dt.date(y, month, 1) <= pub]
+        if years:
+            year = min(years, key=lambda y: abs((dt.date(y, month, 15) - ctx).days))
+            return _month_res(year, month, narrow, ctx)
     if rel == "":
         return _month_res(_month_before(month, pub, strict=False), month, narrow, pub)
     if rel in ("last", "this past"):
@@ -440,6 +459,8 @@ def _h_year(m, s, pub, ctx):
 
 def _h_rel_unit(m, s, pub, ctx):
     rel, unit, narrow = _norm(m["rel"]), m["unit"].lower(), _narrow_kind(m["narrow"])
+    if rel in ("earlier in the", "later in the"):  # news usage: the week of publication
+        rel = "earlier this" if rel == "earlier in the" else "later this"
     if rel in ("later this", "this past"):
         return _BLOCK  # the future, or a rolling period ("this past month") rather than a calendar one
     base = (ctx or pub) if rel in _CONTEXT_RELS else pub
@@ -452,8 +473,10 @@ def _h_rel_unit(m, s, pub, ctx):
         "the next": 1,
     }.get(rel, 0)
     if unit == "week":
-        if rel in ("this", "earlier this"):
+        if rel == "this":
             return _Res(_monday(pub), pub, "week", pub)  # the week so far
+        if rel == "earlier this":  # the week so far, before the day of publication
+            return _Res(_monday(pub), max(_monday(pub), pub - dt.timedelta(days=1)), "week", pub)
         return _week_res(_monday(base) + dt.timedelta(weeks=step), base)
     if unit == "month":
         res = _month_res(*_add_months(base.year, base.month, step), narrow, base)
@@ -502,8 +525,9 @@ def _h_ago(m, s, pub, ctx):
         day = pub - dt.timedelta(days=n)
         return _Res(day, day, "day", pub)
     if unit == "week":
-        centre = pub - dt.timedelta(weeks=n)
-        return _Res(centre - dt.timedelta(days=3), centre + dt.timedelta(days=3), "week", pub)
+        # "a week ago" is within 3 days of it; "two weeks ago" loosely 10 to 18 days: the window widens.
+        centre, half = pub - dt.timedelta(weeks=n), dt.timedelta(days=3 + 4 * (n - 1))
+        return _Res(centre - half, centre + half, "week", pub)
     if unit == "month":
         return _month_res(*_add_months(pub.year, pub.month, -n), "", pub)
     return _year_res(pub.year - n, "", pub)
@@ -515,6 +539,8 @@ def _h_dayword(m, s, pub, ctx):
     day = pub - dt.timedelta(days=back)
     return _Res(day, day, "day", pub)
 
+
+_CONTEXTUAL = (_h_month, _h_rel_unit, _h_weekday)
 
 # Order breaks ties between equally long overlapping matches: blockers first.
 _RULES: tuple[tuple[re.Pattern, _Handler], ...] = (
@@ -544,30 +570,48 @@ def find_dates(sentence: str, published: dt.date, context: dt.date | None = None
             except (ValueError, OverflowError):
                 res = _BLOCK  # out of the calendar's range ("9999 years ago"): recognised, unresolvable
             if res is not None:
-                candidates.append((m.start(), m.end(), order, res, m.groupdict().get("prep")))
+                candidates.append((m.start(), m.end(), order, res, m.groupdict().get("prep"), m, handler))
 
     # Longest first; each accepted span (blockers included) excludes everything overlapping it. Accepted
     # spans are disjoint, so a sorted list and its two neighbours answer "does this overlap?" quickly.
     candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
     taken: list[tuple[int, int]] = []
     found = []
-    for start, end, _, res, prep in candidates:
+    kept = []
+    for cand in candidates:
+        start, end = cand[0], cand[1]
         i = bisect.bisect_left(taken, (start, end))
         if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
             continue
         taken.insert(i, (start, end))
-        if res is _BLOCK:
-            continue
-        found.append(
-            TimeExpr(
-                start,
-                end,
-                sentence[start:end],
-                res.earliest,
-                res.latest,
-                res.precision,
-                res.anchor,
-                _relation(prep),
-            )
+        if cand[3] is not _BLOCK:
+            kept.append(cand)
+    # In text order, each phrase that depends on the time already set ("Last May ... the previous
+    # July") is resolved against the phrase before it in the same sentence.
+    running = context
+    for start, end, _, res, prep, m, handler in sorted(kept, key=lambda c: c[0]):
+        if running != context and handler in _CONTEXTUAL:
+            again = handler(m, sentence, published, running)
+            res = again if isinstance(again, _Res) else res
+        expr = TimeExpr(
+            start, end, sentence[start:end], res.earliest, res.latest, res.precision, res.anchor,
+            _relation(prep),
         )
-    return sorted(found, key=lambda t: t.start)
+        found.append(expr)
+        running = frame_after(expr, running)
+    return found
+
+
+_BARE_MONTH = re.compile(
+    r"^(?:in |on |during |since |until |from |by )?(?:early |mid-?|late |the end of )?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)$",
+    re.I,
+)
+
+
+def frame_after(expr: TimeExpr, frame: dt.date | None) -> dt.date | None:
+    """The time the text is talking about after this phrase: the middle of its range. A bare month is
+    itself read in the frame, and "until X" says when something ended, so neither sets a new frame."""
+    if expr.relation == "until" or _BARE_MONTH.match(expr.text):
+        return frame
+    return expr.earliest + (expr.latest - expr.earliest) / 2

@@ -129,9 +129,17 @@ def _truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: max(1, limit - 1)]
-    space = cut.rfind(" ")
-    if space >= limit // 2 and text[len(cut)] != " ":
-        cut = cut[:space]
+    if text[len(cut)] != " ":
+        # Never stop inside a word: screen readers announce the full name, and a visible fragment
+        # ("amphitheate…") is not part of it. Finish a word that ends soon, else drop it.
+        ahead = text.find(" ", len(cut))
+        space = cut.rfind(" ")
+        if 0 <= ahead - len(cut) <= 4 or (ahead < 0 and len(text) - len(cut) <= 4):
+            cut = text[: ahead if ahead >= 0 else len(text)]
+            if cut == text:
+                return text
+        elif space > 0:
+            cut = cut[:space]
     return cut.rstrip(" -\u2013\u2014,;:") + "\u2026"
 
 

@@ -1,0 +1,317 @@
+"""Which reports tell of one happening.
+
+- Changes of hands, per place: an actor cannot take a place twice without losing it in between, so
+  reports of "A took X" with no other holder dated between them are one event, even when they give
+  different dates (the disagreement is kept as separate date claims).
+- Other reports merge within their family (an air strike and the weapons it destroyed) at one place when
+  their dates overlap and their actors agree.
+- Fighting, siege and strike reports at the place (or a site inside it) and time of a change of hands
+  are part of it: dated reports when their dates overlap, undated ones when told in the same sentence.
+Each group caches what merging asks of it again and again, so thousands of reports stay near-linear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from ..kb import KB
+from .dates import report_range
+from .model import Report
+from .vocabulary import Vocabulary
+
+MATERIEL = ("materiel-capture", "weapons-use", "supply")  # one happening per set of weapons
+
+
+class Group(list):
+    """A list of reports with a cache of its holder, articles and dated days."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._cache: dict[str, object] = {}
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._cache.clear()
+
+    def extend(self, items) -> None:
+        super().extend(items)
+        self._cache.clear()
+
+    def memo(self, key: str, make):
+        if key not in self._cache:
+            self._cache[key] = make(self)
+        return self._cache[key]
+
+
+def holder(group: list[Report]) -> str | None:
+    def make(g):
+        holders = Counter(r.holder for r in g if r.holder)
+        return sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if holders else None
+
+    return group.memo("holder", make) if isinstance(group, Group) else make(group)
+
+
+def _days(group: Group) -> list[dt.date]:
+    return group.memo("days", lambda g: sorted({x.date.earliest for x in g if x.date}))
+
+
+def _articles(group: Group) -> set[str]:
+    return group.memo("articles", lambda g: {x.article for x in g})
+
+
+def _overlaps(a: Report, b: Report) -> bool:
+    ea, la = report_range(a)
+    eb, lb = report_range(b)
+    return ea <= lb and eb <= la
+
+
+def _fits_holder(g: Group, r: Report) -> bool:
+    """Same holder, or one side does not say; but a report that X lost the place never joins X's taking."""
+    h = holder(g)
+    if r.holder is None:
+        return h is None or r.target != h
+    return h is None or h == r.holder
+
+
+def group_territorial(reports: list[Report]) -> list[Group]:
+    by_place: dict[str, list[Report]] = defaultdict(list)
+    for r in reports:
+        by_place[r.place].append(r)
+    groups: list[Group] = []
+    for place in sorted(by_place, key=str):
+        reps = by_place[place]
+        place_groups: list[Group] = []
+        for r in sorted(
+            (r for r in reps if r.date), key=lambda r: (r.date.earliest, r.article, r.paragraph, r.start)
+        ):
+            cur = next((g for g in reversed(place_groups) if _fits_holder(g, r)), None)
+            if cur is not None:
+                last = cur.memo("last_dated", lambda g: max(report_range(x)[0] for x in g if x.date))
+                between = [
+                    g
+                    for g in place_groups
+                    if g is not cur
+                    and holder(g) not in (r.holder, None)
+                    and any(last <= d <= r.date.earliest for d in _days(g))
+                ]
+                same_holder = r.holder is not None and holder(cur) == r.holder
+                if not between and (same_holder or any(x.date and _overlaps(x, r) for x in cur)):
+                    cur.append(r)
+                    continue
+            place_groups.append(Group([r]))
+        for r in sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence)):
+            # Undated: the most recent matching event reported on or before the article's date.
+            fits = [
+                g
+                for g in place_groups
+                if _fits_holder(g, r)
+                and (r.holder is not None or _recent_or_same_article(g, r))
+                and g.memo("start", lambda g: min(report_range(x)[0] for x in g)) <= r.published
+                and not _taken_by_other_since(place_groups, g, r)
+            ]
+            if fits:
+                max(
+                    fits,
+                    key=lambda g: g.memo(
+                        "last", lambda g: max(x.date.earliest if x.date else x.published for x in g)
+                    ),
+                ).append(r)
+            else:
+                place_groups.append(Group([r]))
+        groups += _merge_contested(place_groups)
+    return groups
+
+
+def _recent_or_same_article(g: Group, r: Report) -> bool:
+    """A report that does not say who took the place ("the fall of Mosul") joins an event only if that
+    event is from the same article or happened in the month before the report."""
+    if r.article in _articles(g):
+        return True
+    days = _days(g)
+    return bool(days) and (r.published - days[-1]).days <= 31
+
+
+def _taken_by_other_since(groups: list[Group], g: Group, r: Report) -> bool:
+    """Did someone else take the place after group g's event and before report r was published?
+    Takings told in r's own article (and rival claims about their days) are r's background."""
+    days = _days(g)
+    start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
+    own_days = [d for o in groups if r.article in _articles(o) for d in _days(o)]
+
+    def rival_of_own(other: Group) -> bool:
+        return any(abs((d - o).days) <= 3 for d in _days(other) for o in own_days)
+
+    return any(
+        other is not g
+        and holder(other) not in (None, holder(g))
+        and r.article not in _articles(other)
+        and any(start < d <= r.published for d in _days(other))
+        and not rival_of_own(other)
+        for other in groups
+    )
+
+
+def _merge_contested(groups: list[Group]) -> list[Group]:
+    """Two outcomes reported for one fight ("Russian air power drove the militants out" and "the
+    militants reentered the city" the same weekend) are one event with disagreeing claims."""
+    out: list[Group] = []
+    for g in groups:
+        dated = [x for x in g if x.date and x.date.precision in ("day", "week")]
+        home = next(
+            (
+                o
+                for o in out
+                if holder(o) != holder(g)
+                and dated
+                and any(
+                    y.date and y.date.precision in ("day", "week") and _overlaps(x, y)
+                    for x in dated
+                    for y in o
+                )
+            ),
+            None,
+        )
+        if home is not None:
+            home.extend(g)
+        else:
+            out.append(g)
+    return out
+
+
+def related(kb: KB, vocab: Vocabulary, a: str | None, b: str | None) -> bool:
+    """The same actor, or one is part of or led by the other, or both belong to one parent ("US
+    forces", "the US-led coalition" and "the United States" in strike reports); which catalog
+    relations count is data (`same_side` in data/events.yml)."""
+    if a is None or b is None or a == b:
+        return True
+
+    def parents(x: str) -> set[str]:
+        ent = kb.entities.get(x)
+        return {t for t, rel in ent.affiliation if rel in vocab.same_side} if ent else set()
+
+    pa, pb = parents(a), parents(b)
+    return b in pa or a in pb or bool(pa & pb)
+
+
+def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]:
+    """Reports of one family at one place merge when their dates overlap and their actors (and, for
+    weapons events, weapons) agree. Undated reports merge across articles published within a month of
+    each other; a report that names no place joins its family's event in the same article."""
+    buckets: dict[tuple, list[dict]] = defaultdict(list)
+    order: list[dict] = []
+    for r in sorted(
+        reports, key=lambda r: (r.family, str(r.place), r.published, r.article, r.paragraph, r.start)
+    ):
+        for g in buckets[(r.family, r.place)]:
+            if _joins(g, r, kb, vocab):
+                break
+        else:
+            g = {
+                "reports": Group(),
+                "actors": set(),
+                "weapons": set(),
+                "ranges": set(),
+                "dated": False,
+                "first": r,
+                "published": set(),
+            }
+            buckets[(r.family, r.place)].append(g)
+            order.append(g)
+        g["reports"].append(r)
+        g["actors"] |= {r.agent, r.target} - {None}
+        g["weapons"] |= set(r.weapons)
+        g["ranges"].add(report_range(r))
+        g["dated"] = g["dated"] or r.date is not None
+        g["published"].add(r.published)
+    placed = [g for g in order if g["first"].place]
+    out = []
+    for g in order:
+        if g["first"].place is None:
+            arts = {x.article for x in g["reports"]}
+            home = next(
+                (
+                    h
+                    for h in placed
+                    if h["first"].family == g["first"].family
+                    and arts & {x.article for x in h["reports"]}
+                    and all(_joins(h, x, kb, vocab) for x in g["reports"])
+                ),
+                None,
+            )
+            if home is not None:
+                home["reports"].extend(g["reports"])
+                continue
+        out.append(g["reports"])
+    return out
+
+
+def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary) -> bool:
+    actors_agree = (
+        not g["actors"] or r.agent is None or any(related(kb, vocab, r.agent, a) for a in g["actors"])
+    )
+    weapons_agree = not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.family not in MATERIEL
+    if not (actors_agree and weapons_agree):
+        return False
+    if not any(e <= report_range(r)[1] and report_range(r)[0] <= lt for e, lt in g["ranges"]):
+        return False
+    if r.date or g["dated"] or r.article == g["first"].article:
+        return True
+    # Two undated reports: one happening if reported within a month of each other by named actors.
+    return r.agent is not None and any(abs((r.published - p).days) <= 31 for p in g["published"])
+
+
+def _inside(kb: KB, place: str | None, outer: str) -> bool:
+    """The place, or a site inside it (the catalog's `within` chain)."""
+    seen = set()
+    while place and place not in seen:
+        if place == outer:
+            return True
+        seen.add(place)
+        ent = kb.entities.get(place)
+        place = ent.within if ent else None
+    return False
+
+
+def absorb(territorial: list[Group], other: list[Group], kb: KB, vocab: Vocabulary) -> list[Group]:
+    """Fold fighting, siege and strike groups into the change of hands they are part of; return the
+    groups that stay events of their own."""
+    by_place: dict[str, list[Group]] = defaultdict(list)
+    for g in territorial:
+        by_place[g[0].place].append(g)
+    keep = []
+    for g in other:
+        how = vocab.joins_territory(g[0].family)
+        home = None
+        if how and g[0].place:
+            home = next(
+                (
+                    t
+                    for p, ts in by_place.items()
+                    if _inside(kb, g[0].place, p)
+                    for t in ts
+                    if _part_of(g, t, how)
+                ),
+                None,
+            )
+        if home is not None:
+            home.extend(g)
+        else:
+            keep.append(g)
+    return keep
+
+
+def _part_of(g: Group, t: Group, how: str) -> bool:
+    if any(x.date and x.date.relation == "after" for x in g):
+        return False  # dated as following a change of hands: not part of it
+    dated_g = [x for x in g if x.date]
+    dated_t = [y for y in t if y.date]
+    if dated_g and dated_t:
+        return any(_overlaps(x, y) for x in dated_g for y in dated_t)
+    if dated_g:
+        return False  # a dated report whose event has no date to compare with stays apart
+    if how == "paragraph":
+        paragraphs = {(x.article, x.paragraph) for x in t}
+        return any((x.article, x.paragraph) in paragraphs for x in g)
+    sentences = {(x.article, x.paragraph, x.sentence) for x in t}
+    return any((x.article, x.paragraph, x.sentence) in sentences for x in g)

@@ -1,0 +1,152 @@
+"""The event vocabulary: data/events.yml, checked against schema/events.schema.json.
+
+Every English cue the event stage uses (trigger words, frames, support and doubt phrases, metonymy
+cues, confidence weights) is read from that file, so a contributor tunes the rules without Python and
+a mistake is reported as data/events.yml:<line>.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BuildError
+from ..validate import check
+from ..yamlio import line_of, load_yaml, read_text_utf8
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern
+    frame: str  # active | passive
+
+
+@dataclass
+class EventType:
+    id: str
+    category: str
+    label: str
+    title: str
+    family: str
+    strength: float
+    territory: str | None
+    needs: str | None
+    triggers: list[Trigger]
+
+
+@dataclass
+class Vocabulary:
+    types: list[EventType]
+    families: dict[str, dict]
+    doubt: re.Pattern
+    hypothetical: re.Pattern
+    conditional: re.Pattern
+    participle_determiners: frozenset[str]
+    participle_followers: frozenset[str]
+    territorial_types: set[str]
+    no_ground_force: re.Pattern
+    claim_verbs: list[str]
+    same_side: frozenset[str]
+    support: list[str]
+    metonymy_relation: str
+    metonymy_after: re.Pattern
+    metonymy_before: re.Pattern
+    anaphora: dict[str, list[str]]
+    figures: dict[str, list[str]]
+    figure_nouns: list[str]
+    confidence: dict[str, float]
+
+    def type(self, type_id: str) -> EventType:
+        return self._by_id[type_id]
+
+    def __post_init__(self) -> None:
+        self._by_id = {t.id: t for t in self.types}
+
+    def joins_territory(self, family: str) -> str | None:
+        """None, "sentence" or "article": how an undated report of the family joins a change of hands."""
+        return self.families.get(family, {}).get("joins_territory")
+
+    def id_word(self, family: str) -> str:
+        return self.families.get(family, {}).get("id_word", "event")
+
+
+def words(patterns: list[str]) -> re.Pattern:
+    """Any of the patterns, as whole words, case-insensitively."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])", re.I)
+
+
+def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
+    name = str(path)
+    d = load_yaml(read_text_utf8(path), name)
+    schema = schema or path.parents[1] / "schema" / "events.schema.json"
+    check(d, schema, name, "event vocabulary")
+
+    def compiled(key: list, make):
+        try:
+            return make()
+        except re.error as exc:
+            raise BuildError(name, line_of(d, key), f"bad regular expression: {exc}") from None
+
+    types = []
+    for i, t in enumerate(d["types"]):
+        if t["family"] not in d["families"]:
+            raise BuildError(name, line_of(d, ["types", i, "family"]), f"unknown family {t['family']!r}")
+        triggers = []
+        for j, trig in enumerate(t["triggers"]):
+            pattern, frame = (
+                (trig, "active") if isinstance(trig, str) else (trig["pattern"], trig.get("frame", "active"))
+            )
+            triggers.append(
+                Trigger(compiled(["types", i, "triggers", j], lambda p=pattern: words([p])), frame)
+            )
+        types.append(
+            EventType(
+                t["id"],
+                t["category"],
+                t["label"],
+                t["title"],
+                t["family"],
+                float(t["strength"]),
+                t.get("territory"),
+                t.get("needs"),
+                triggers,
+            )
+        )
+    ids = [t.id for t in types]
+    dup = next((i for i, t in enumerate(ids) if ids.index(t) != i), None)
+    if dup is not None:
+        raise BuildError(name, line_of(d, ["types", dup, "id"]), f"event type {ids[dup]!r} is defined twice")
+    hypo = compiled(
+        ["hypothetical"],
+        lambda: re.compile(r"(?<![\w-])(?:" + "|".join(d["hypothetical"]) + r")\s+(?:\w+\s+){0,3}$", re.I),
+    )
+    return Vocabulary(
+        types=types,
+        families={k: dict(v) for k, v in d["families"].items()},
+        doubt=compiled(["doubt"], lambda: words(d["doubt"])),
+        hypothetical=hypo,
+        conditional=compiled(
+            ["conditional"], lambda: re.compile(r"^\W*(?:" + "|".join(d["conditional"]) + r")\b", re.I)
+        ),
+        participle_determiners=frozenset(w.lower() for w in d["participle_determiners"]),
+        participle_followers=frozenset(w.lower() for w in d["participle_followers"]),
+        territorial_types=set(d["territorial_actor_types"]),
+        no_ground_force=compiled(["no_ground_force"], lambda: words(d["no_ground_force"])),
+        claim_verbs=list(d["claim_before"]),
+        same_side=frozenset(d["same_side"]),
+        support=list(d["support"]),
+        metonymy_relation=d["metonymy"]["relation"],
+        metonymy_after=compiled(
+            ["metonymy", "after"],
+            lambda: re.compile(r"^\s+(?:" + "|".join(d["metonymy"]["after"]) + r")\b", re.I),
+        ),
+        metonymy_before=compiled(
+            ["metonymy", "before"],
+            lambda: re.compile(r"(?:" + "|".join(d["metonymy"]["before"]) + r")\b", re.I),
+        ),
+        anaphora={k: list(v) for k, v in d["anaphora"].items()},
+        figures={k: list(v) for k, v in d["figures"].items()},
+        figure_nouns=list(d["figure_nouns"]),
+        confidence={k: float(v) for k, v in d["confidence"].items()},
+    )

@@ -1,0 +1,123 @@
+"""The event stage's own pieces: its vocabulary file is checked with file:line, and event ids are
+kept across builds (with redirects for ids that two events merging retired)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from tadmur.errors import BuildError
+from tadmur.events import load_vocabulary
+from tadmur.events.identity import settle_ids
+from tadmur.events.model import Event, Report
+
+VOCAB = ROOT / "data" / "events.yml"
+SCHEMA = ROOT / "schema" / "events.schema.json"
+
+
+def _vocab_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    text = VOCAB.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "events.yml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path, text[: text.index(old)].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        ("    family: battle\n", "    family: battle\n    colour: red\n", "unknown field 'colour'"),
+        ("'massacre(d|s)?'", "'massacre(d|s?'", "bad regular expression"),
+        ("    family: siege\n", "    family: sieges\n", "unknown family 'sieges'"),
+        ("    strength: 0.4\n", "    strength: high\n", "strength': 'high' is not of type 'number'"),
+    ],
+)
+def test_a_mistake_in_the_vocabulary_names_its_line(tmp_path, old, new, says):
+    path, line = _vocab_with(tmp_path, old, new)
+    with pytest.raises(BuildError) as err:
+        load_vocabulary(path, SCHEMA)
+    message = str(err.value)
+    assert says in message and str(path) in message
+    assert f":{line}" in message or f":{line + 1}" in message, message
+
+
+def test_the_shipped_vocabulary_loads():
+    vocab = load_vocabulary(VOCAB, SCHEMA)
+    assert {t.family for t in vocab.types} <= set(vocab.families)
+    assert vocab.confidence["publish_at"] > 0
+
+
+def _report(article: str, paragraph: int, sentence: int = 0) -> Report:
+    return Report(
+        "armed-clash",
+        "battle",
+        article,
+        paragraph,
+        sentence,
+        0,
+        "q",
+        "fighting",
+        "body",
+        None,
+        dt.date(2016, 1, 1),
+    )
+
+
+def _event(eid: str, *reports: Report) -> Event:
+    return Event(
+        eid,
+        "armed-clash",
+        "battle",
+        "Battles",
+        "Armed clash",
+        "Fighting",
+        list(reports),
+        None,
+        {},
+        [],
+        [],
+        [],
+        None,
+        None,
+        "unknown",
+        False,
+        False,
+    )
+
+
+def _old(eid: str, *keys: tuple[str, int]) -> dict:
+    return {"id": eid, "sources": [{"article": a, "paragraph": p, "sentence": 1} for a, p in keys]}
+
+
+def test_an_event_keeps_the_id_it_had_whatever_its_new_made_up_id():
+    events = [_event("fresh-id-aaaaaa", _report("a", 1), _report("b", 4))]
+    moves = settle_ids({"events": [_old("first-id", ("a", 1))], "redirects": []}, events)
+    assert events[0].id == "first-id" and moves == {}
+
+
+def test_when_two_events_become_one_the_other_id_redirects_to_the_survivor():
+    events = [_event("x-111111", _report("a", 1), _report("a", 2), _report("b", 3))]
+    previous = {"events": [_old("big", ("a", 1), ("a", 2)), _old("small", ("b", 3))], "redirects": []}
+    moves = settle_ids(previous, events)
+    assert events[0].id == "big" and moves == {"small": ("big", "joined")}
+
+
+def test_redirects_are_carried_on_and_followed():
+    events = [_event("x-111111", _report("a", 1), _report("b", 3))]
+    previous = {
+        "events": [_old("big", ("a", 1)), _old("small", ("b", 3))],
+        "redirects": [
+            {"from": "events/older/", "to": "events/small/", "why": "joined"},
+            {"from": "actors/x/", "to": "actors/y/", "why": "renamed"},
+        ],
+    }
+    moves = settle_ids(previous, events)
+    assert moves == {"older": ("big", "joined"), "small": ("big", "joined")}
+
+
+def test_a_new_event_never_takes_an_id_an_old_one_keeps():
+    events = [_event("same-222222", _report("a", 1)), _event("same-222222", _report("z", 9))]
+    settle_ids({"events": [_old("same-222222", ("a", 1))], "redirects": []}, events)
+    assert events[0].id == "same-222222" and events[1].id == "same-222222-2"

@@ -154,3 +154,61 @@ def test_hypothetical_is_not_an_event(tmp_path: Path):
     )
     result = generate(Project(root))
     assert not [e for e in result.events if any(r.article == "2016-12-20-test-hypo" for r in e.reports)]
+
+
+def test_new_reports_of_known_battles_join_their_events_and_narrow_them(tmp_path: Path):
+    """Three short articles written for this test, on the seeds' battles: their reports join the
+    existing events, narrow their dates, and name no new holder and no capital as a place."""
+    root = copy_project(tmp_path / "p")
+    articles = [
+        (
+            "2016-03-27",
+            "Syrian forces, backed by Russian air strikes, recaptured the ancient city of Palmyra "
+            "from Islamic State fighters on Sunday, the army said.\nThe jihadists had seized the city in May "
+            "last year and later blew up several temples.",
+        ),
+        (
+            "2016-12-12",
+            "Islamic State fighters re-entered Palmyra on Sunday despite heavy Russian air strikes, "
+            "a monitoring group said.\n"
+            "Damascus said its troops had withdrawn to positions south of the city.",
+        ),
+        (
+            "2017-03-03",
+            "The Syrian army, with support from Russian jets, took back Palmyra on Thursday, state "
+            "media said.\n"
+            "It was the second time government forces had wrested the city from the militants in a year.\n"
+            "Moscow welcomed the recapture.",
+        ),
+    ]
+    ids = []
+    for i, (day, body) in enumerate(articles):
+        ids.append(f"{day}-test-wire-{i}")
+        write_seed(
+            root,
+            f"w{i}.md",
+            f"A wire report on Palmyra number {i}\n{body}\n",
+            id=ids[-1],
+            title=f"A wire report on Palmyra number {i}",
+            published=day,
+            outlet=f"Wire {i}",
+        )
+    result = generate(Project(root))
+    history = control_history(result.events, "palmyra")
+    assert [h["holder"] for h in history] == [
+        "islamic-state",
+        "syrian-arab-army",
+        "islamic-state",
+        "syrian-arab-army",
+    ], history
+    # The March 2016 recapture is narrowed from "last March" to the Sunday the new report gives.
+    assert (history[1]["earliest"], history[1]["latest"]) == (dt.date(2016, 3, 27), dt.date(2016, 3, 27))
+    assert history[3]["earliest"] <= dt.date(2017, 3, 2) <= history[3]["latest"]
+    new = [e for e in result.events if _articles(e) & set(ids)]
+    assert {e.place for e in new} <= {"palmyra"}, [(e.title, e.place) for e in new]
+    assert all(e.holder in (None, "islamic-state", "syrian-arab-army") for e in new)
+    # Air strikes told as backing or as what a taking happened despite are part of the taking.
+    assert not [e for e in new if e.family == "strike"], [e.title for e in new]
+    # "later blew up several temples" is not dated by "in May" of the seizure.
+    heritage = [e for e in new if e.family == "heritage"]
+    assert heritage and all(e.latest > dt.date(2015, 5, 31) for e in heritage)

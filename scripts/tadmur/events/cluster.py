@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from ..kb import KB
 from .dates import report_range
 from .model import Report
+from .sentence import inside
 from .vocabulary import Vocabulary
 
 MATERIEL = ("materiel-capture", "weapons-use", "supply")  # one happening per set of weapons
@@ -212,6 +213,7 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
                 "actors": set(),
                 "weapons": set(),
                 "ranges": set(),
+                "dated_ranges": set(),
                 "dated": False,
                 "first": r,
                 "published": set(),
@@ -222,6 +224,8 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
         g["actors"] |= {r.agent, r.target} - {None}
         g["weapons"] |= set(r.weapons)
         g["ranges"].add(report_range(r))
+        if r.date:
+            g["dated_ranges"].add(report_range(r))
         g["dated"] = g["dated"] or r.date is not None
         g["published"].add(r.published)
     placed = [g for g in order if g["first"].place]
@@ -253,7 +257,9 @@ def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary) -> bool:
     weapons_agree = not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.family not in MATERIEL
     if not (actors_agree and weapons_agree):
         return False
-    if not any(e <= report_range(r)[1] and report_range(r)[0] <= lt for e, lt in g["ranges"]):
+    # A dated report must meet the group's dates; its undated reports could be any time before.
+    ranges = g["dated_ranges"] if r.date and g["dated_ranges"] else g["ranges"]
+    if not any(e <= report_range(r)[1] and report_range(r)[0] <= lt for e, lt in ranges):
         return False
     if r.date or g["dated"] or r.article == g["first"].article:
         return True
@@ -261,57 +267,40 @@ def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary) -> bool:
     return r.agent is not None and any(abs((r.published - p).days) <= 31 for p in g["published"])
 
 
-def _inside(kb: KB, place: str | None, outer: str) -> bool:
-    """The place, or a site inside it (the catalog's `within` chain)."""
-    seen = set()
-    while place and place not in seen:
-        if place == outer:
-            return True
-        seen.add(place)
-        ent = kb.entities.get(place)
-        place = ent.within if ent else None
-    return False
-
-
-def absorb(territorial: list[Group], other: list[Group], kb: KB, vocab: Vocabulary) -> list[Group]:
-    """Fold fighting, siege and strike groups into the change of hands they are part of; return the
-    groups that stay events of their own."""
+def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabulary) -> list[Report]:
+    """Fold fighting, siege and strike reports into the change of hands they are part of, one report at
+    a time (so that no chain of loosely dated reports drags an event along); return the others."""
     by_place: dict[str, list[Group]] = defaultdict(list)
     for g in territorial:
         by_place[g[0].place].append(g)
     keep = []
-    for g in other:
-        how = vocab.joins_territory(g[0].family)
+    for r in other:
+        how = vocab.joins_territory(r.family)
         home = None
-        if how and g[0].place:
+        if how and r.place:
             home = next(
                 (
                     t
                     for p, ts in by_place.items()
-                    if _inside(kb, g[0].place, p)
+                    if inside(kb, r.place, p)
                     for t in ts
-                    if _part_of(g, t, how)
+                    if _part_of(r, t, how)
                 ),
                 None,
             )
         if home is not None:
-            home.extend(g)
+            home.append(r)
         else:
-            keep.append(g)
+            keep.append(r)
     return keep
 
 
-def _part_of(g: Group, t: Group, how: str) -> bool:
-    if any(x.date and x.date.relation == "after" for x in g):
+def _part_of(r: Report, t: Group, how: str) -> bool:
+    if r.date and r.date.relation == "after":
         return False  # dated as following a change of hands: not part of it
-    dated_g = [x for x in g if x.date]
     dated_t = [y for y in t if y.date]
-    if dated_g and dated_t:
-        return any(_overlaps(x, y) for x in dated_g for y in dated_t)
-    if dated_g:
-        return False  # a dated report whose event has no date to compare with stays apart
+    if r.date:
+        return any(_overlaps(r, y) for y in dated_t)
     if how == "paragraph":
-        paragraphs = {(x.article, x.paragraph) for x in t}
-        return any((x.article, x.paragraph) in paragraphs for x in g)
-    sentences = {(x.article, x.paragraph, x.sentence) for x in t}
-    return any((x.article, x.paragraph, x.sentence) in sentences for x in g)
+        return any((y.article, y.paragraph) == (r.article, r.paragraph) for y in t)
+    return any((y.article, y.paragraph, y.sentence) == (r.article, r.paragraph, r.sentence) for y in t)

@@ -50,7 +50,7 @@ def assign_dates(
             # that made no report of its own dates the change of hands it ended in.
             r.date = fighting[0]
     for r in reports:
-        if r.date or r.modifier:
+        if r.date or r.modifier or r.later:
             continue
         peers = [
             o

@@ -29,7 +29,7 @@ def extract_events(
     other = [r for r in reports if not r.territory]
     t_groups = group_territorial(territorial)
     date_after_takings(t_groups, other)
-    o_groups = absorb(t_groups, group_other(other, kb, vocab), kb, vocab)
+    o_groups = group_other(absorb(t_groups, other, kb, vocab), kb, vocab)
     events = [make_event(g, kb, vocab) for g in t_groups + o_groups]
     events.sort(key=lambda e: (e.sort_key(), e.title))
     used: dict[str, int] = defaultdict(int)
@@ -53,11 +53,11 @@ def find_reports(kb: KB, vocab: Vocabulary, origin: dict[str, str], seat_of: dic
             "state force": dominant(kb, art.id, "actor", {"state force"}, origin),
             "city": dominant(kb, art.id, "place", {"city", "town"}, origin),
         }
+        recent: dict[str, str] = {}  # the last city named so far in the article, for "the city"
         for para in doc.scanned():
             if para.role == "comment":
                 continue  # readers' comments are not reports
             frame = None  # the time the paragraph is talking about, set by its date phrases
-            recent: dict[str, str] = {}
             for si, (s0, s1) in enumerate(para.sentences):
                 text = para.text[s0:s1]
                 refs = sentence_refs(

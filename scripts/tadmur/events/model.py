@@ -54,6 +54,7 @@ class Report:
     modifier: bool = (
         False  # a participle describing a thing ("weapons seized by X"): never dated by the clause
     )
+    later: bool = False  # "... and later blew up": a later time than the sentence's other reports
     also_at: tuple[
         int, ...
     ] = ()  # triggers of reports folded into this one (an air strike and what it destroyed)

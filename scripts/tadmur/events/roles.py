@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..kb import KB
 from .model import Ref, Report
-from .sentence import NOT_AGENTS, clauses, grounded, is_supporter
+from .sentence import NOT_AGENTS, clauses, grounded, inside, is_supporter
 from .vocabulary import EventType, Trigger, Vocabulary
 
 PLACE_RANK = {"governorate": 2, "region": 2, "country": 3}
@@ -73,6 +73,17 @@ def _is_modifier(s: Sentence, m: re.Match) -> bool:
     return prev is not None and prev.group(1).lower() not in AUXILIARY
 
 
+def _backing(s: Sentence, m: re.Match) -> bool:
+    """ "backed by Russian air strikes", "with support from US jets": the trigger names the support of
+    another event, not an event of its own."""
+    before = s.text[max(0, m.start() - 40) : m.start()].lower()
+    return any(
+        re.search(re.escape(p) + r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before)
+        for p in s.vocab.support
+        if not p.startswith("-")
+    )
+
+
 def _triggers(s: Sentence, et: EventType, c0: int, c1: int) -> list[tuple[re.Match, Trigger]]:
     """The type's triggers in the clause that really report something, in order."""
     found = sorted(
@@ -85,6 +96,7 @@ def _triggers(s: Sentence, et: EventType, c0: int, c1: int) -> list[tuple[re.Mat
         # "another attempt to retake", "will likely want to": not an event
         if (et.id == "arms-supply" or not s.vocab.hypothetical.search(s.text, c0, m.start()))
         and not _is_adjective(s, m)
+        and not _backing(s, m)
     ]
 
 
@@ -134,7 +146,7 @@ def reports_in_sentence(s: Sentence) -> tuple[list[Report], list[tuple[int, int,
             extras = _coordinated(
                 s, ref, sentence_places
             )  # "the cities of Anbar province – Ramadi and Fallujah"
-            if extras and all(_inside(s, x.entity, ref.entity) for x in extras):
+            if extras and all(inside(s.kb, x.entity, ref.entity) for x in extras):
                 reports.pop()  # the listed cities are what changed hands, not their whole province
             for extra in extras:
                 reports.append(
@@ -144,16 +156,6 @@ def reports_in_sentence(s: Sentence) -> tuple[list[Report], list[tuple[int, int,
 
 
 COORDINATION = re.compile(r"^(?:\s*,)?\s*(?:and|or|as well as|along with|[–—-])?\s*$", re.I)
-
-
-def _inside(s: Sentence, place: str, outer: str) -> bool:
-    seen = set()
-    while place and place not in seen:
-        seen.add(place)
-        place = s.kb.entities[place].within if place in s.kb.entities else None
-        if place == outer:
-            return True
-    return False
 
 
 def _coordinated(s: Sentence, first: Ref, places: list[Ref]) -> list[Ref]:
@@ -204,6 +206,7 @@ def _report(s, et, hit, clause, places, weapons, actors, n_clauses) -> tuple[Rep
         claimant=s.claimant,
         territory=et.territory,
         modifier=_is_modifier(s, trig),
+        later=bool(s.vocab.sequence.search(s.text, c0, trig.start())),
     )
     supporters = [r for r in actors if is_supporter(s.text, r, s.vocab, c0)]
     if et.territory:
@@ -281,6 +284,7 @@ def _agent(s: Sentence, trig: re.Match, passive: bool, principal: list[Ref], c0:
         and r.entity != s.claimant
         and not re.search(r"\b(?:led|commanded|run) by\b[^,]{0,40}$", s.text[c0 : r.start])
         and not re.match(r"-made\b", s.text[r.end : r.end + 6])
+        and not s.vocab.not_the_agent_across.search(s.text, r.end, trig.start())
     ]
     return before[-1] if before else None
 

@@ -26,6 +26,18 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
+def inside(kb: KB, place: str | None, outer: str) -> bool:
+    """The place is the outer one or a site inside it (the catalog's `within` chain)."""
+    seen = set()
+    while place and place not in seen:
+        if place == outer:
+            return True
+        seen.add(place)
+        ent = kb.entities.get(place)
+        place = ent.within if ent else None
+    return False
+
+
 def seats(entities, vocab: Vocabulary) -> dict[str, str]:
     """City id -> the government seated there, from the catalog's affiliations (`entities`: id -> entity)."""
     out = {}
@@ -71,8 +83,8 @@ def sentence_refs(
     recent: dict[str, str],
     seat_of: dict[str, str],
 ) -> list[Ref]:
-    """Every entity reference in the sentence, in order. `recent` remembers the last city named in the
-    paragraph, for "the city" in later sentences."""
+    """Every entity reference in the sentence, in order. `recent` remembers the last city named (not
+    as a government) earlier in the article, for "the city" in later sentences."""
     refs = []
     for m in mentions:
         ref = Ref(m.entity, m.start - s0, m.end - s0)

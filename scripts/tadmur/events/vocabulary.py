@@ -47,6 +47,8 @@ class Vocabulary:
     territorial_types: set[str]
     no_ground_force: re.Pattern
     claim_verbs: list[str]
+    not_the_agent_across: re.Pattern
+    sequence: re.Pattern
     same_side: frozenset[str]
     support: list[str]
     metonymy_relation: str
@@ -134,6 +136,11 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
         territorial_types=set(d["territorial_actor_types"]),
         no_ground_force=compiled(["no_ground_force"], lambda: words(d["no_ground_force"])),
         claim_verbs=list(d["claim_before"]),
+        not_the_agent_across=compiled(["not_the_agent_across"], lambda: words(d["not_the_agent_across"])),
+        sequence=compiled(
+            ["sequence"],
+            lambda: re.compile(r"(?<![\w-])(?:" + "|".join(d["sequence"]) + r")\s+(?:\w+\s+)?$", re.I),
+        ),
         same_side=frozenset(d["same_side"]),
         support=list(d["support"]),
         metonymy_relation=d["metonymy"]["relation"],

@@ -63,9 +63,14 @@ def fmt_span(earliest: dt.date | None, latest: dt.date | None, precision: str) -
         if earliest.month == latest.month:
             return f"{earliest.day}–{latest.day} {latest.strftime('%b')} {latest.year}"
         return f"{fmt_date(earliest)} – {fmt_date(latest)}"
-    if precision == "month":
+    if precision == "month" and (earliest.year, earliest.month) == (latest.year, latest.month):
         return earliest.strftime("%B %Y")
-    return str(earliest.year)
+    if earliest.year == latest.year and (earliest.month, latest.month, latest.day) == (1, 12, 31):
+        return str(earliest.year)
+    if (earliest.month, earliest.day, latest.month, latest.day) == (1, 1, 12, 31):
+        return f"{earliest.year}–{latest.year}"
+    # A window the sources leave open: "some June between the two" is June 2015 – June 2016.
+    return f"{earliest.strftime('%b %Y')} – {latest.strftime('%b %Y')}"
 
 
 def _url(u: str) -> str:

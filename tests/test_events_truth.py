@@ -633,3 +633,25 @@ def test_21_a_background_clause_joins_and_narrows_the_earlier_event(tmp_path: Pa
     assert "russian-armed-forces" in role(e, "supporting"), show([e])
     held = [x for x in everything(data) if x.get("holder_after") in RUSSIAN_AIR]
     assert not held, show(held)
+
+
+# ---- the place a change of hands names --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, place",
+    [
+        ("The army lost hundreds of fighters in Palmyra last week.", "palmyra"),
+        ("In Aleppo, the rebels lost 20 men on Monday.", "aleppo"),
+        ("Islamic State took 40 minutes to cross into Raqqa on Friday.", "raqqa"),
+    ],
+    ids=["casualties-in-a-place", "place-before-an-active-verb", "took-time"],
+)
+def test_a_place_that_is_not_the_object_does_not_change_hands(tmp_path, body, place):
+    data, _ = single(tmp_path, "2016-05-20", body)
+    assert not territorial(data, place), show(territorial(data, place))
+
+
+def test_took_with_a_place_as_its_object_is_a_taking(tmp_path):
+    data, _ = single(tmp_path, "2014-09-01", "Islamic State took the Tabqa air base in August 2014.")
+    assert_taken(data, "tabqa-air-base", "islamic-state")

@@ -158,6 +158,11 @@ def reports_in_sentence(s: Sentence) -> tuple[list[Report], list[tuple[int, int,
 COORDINATION = re.compile(r"^(?:\s*,)?\s*(?:and|or|as well as|along with|[–—-])?\s*$", re.I)
 
 
+def _object_gap(s: Sentence, gap: str) -> bool:
+    """Only determiners, place words and names stand between a trigger and the place it takes."""
+    return all(w in s.vocab.object_gap_words or w[:1].isupper() for w in re.findall(r"[\w'’-]+", gap))
+
+
 def _coordinated(s: Sentence, first: Ref, places: list[Ref]) -> list[Ref]:
     """Places listed after the first one: "Ramadi and Fallujah", "that city, along with Iraq's Ramadi"."""
     out, last = [], first
@@ -181,8 +186,22 @@ def _report(s, et, hit, clause, places, weapons, actors, n_clauses) -> tuple[Rep
     if et.needs == "weapon" and not weapons:
         return None
     if et.territory:
-        # The place must be what changes hands: right after the trigger, or just before a passive or
-        # "fall" ("the city ... has been liberated", "Palmyra's fall").
+        # The place must be what changes hands: the trigger's object ("recaptured the ancient city of
+        # Palmyra", not "lost hundreds of fighters in Palmyra"), or its subject when the trigger is
+        # passive or a possessive "fall" ("the city ... has been liberated", "Palmyra's fall").
+        after_places = [r for r in after_places if _object_gap(s, s.text[trig.end() : r.start])]
+        before_ok = (
+            passive
+            or trig.group(0)[:2] in ("'s", "’s")
+            or re.search(
+                r"\b(?:been|was|were|is|are|being)\s+(?:not\s+)?(?:\w+ly\s+)?$", s.text[c0 : trig.start()]
+            )
+        )
+        # "Al-Safira, liberated by the Syrian army ...": a participle in apposition to the place.
+        appositive = trig.group(0).split()[0].lower().endswith(("ed", "en")) and any(
+            re.fullmatch(r"\s*,\s*", s.text[r.end : trig.start()]) for r in before_places
+        )
+        before_places = before_places if before_ok or appositive else []
         target_places = (before_places or after_places) if passive else (after_places or before_places)
         if not target_places or (after_weapons and not after_places and not passive):
             return None

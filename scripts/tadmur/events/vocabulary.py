@@ -48,6 +48,7 @@ class Vocabulary:
     no_ground_force: re.Pattern
     claim_verbs: list[str]
     not_the_agent_across: re.Pattern
+    object_gap_words: frozenset[str]
     sequence: re.Pattern
     same_side: frozenset[str]
     support: list[str]
@@ -137,6 +138,7 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
         no_ground_force=compiled(["no_ground_force"], lambda: words(d["no_ground_force"])),
         claim_verbs=list(d["claim_before"]),
         not_the_agent_across=compiled(["not_the_agent_across"], lambda: words(d["not_the_agent_across"])),
+        object_gap_words=frozenset(w.lower() for w in d["object_gap_words"]),
         sequence=compiled(
             ["sequence"],
             lambda: re.compile(r"(?<![\w-])(?:" + "|".join(d["sequence"]) + r")\s+(?:\w+\s+)?$", re.I),

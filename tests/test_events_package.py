@@ -49,7 +49,7 @@ def test_the_shipped_vocabulary_loads():
     assert vocab.confidence["publish_at"] > 0
 
 
-def _report(article: str, paragraph: int, sentence: int = 0) -> Report:
+def _report(article: str, paragraph: int, sentence: int = 0) -> Report:  # trigger "fighting"
     return Report(
         "armed-clash",
         "battle",
@@ -88,7 +88,10 @@ def _event(eid: str, *reports: Report) -> Event:
 
 
 def _old(eid: str, *keys: tuple[str, int]) -> dict:
-    return {"id": eid, "sources": [{"article": a, "paragraph": p, "sentence": 1} for a, p in keys]}
+    return {
+        "id": eid,
+        "sources": [{"article": a, "paragraph": p, "sentence": 1, "trigger": "fighting"} for a, p in keys],
+    }
 
 
 def test_an_event_keeps_the_id_it_had_whatever_its_new_made_up_id():
@@ -121,3 +124,51 @@ def test_a_new_event_never_takes_an_id_an_old_one_keeps():
     events = [_event("same-222222", _report("a", 1)), _event("same-222222", _report("z", 9))]
     settle_ids({"events": [_old("same-222222", ("a", 1))], "redirects": []}, events)
     assert events[0].id == "same-222222" and events[1].id == "same-222222-2"
+
+
+def test_corrections_follow_an_event_that_joined_another(tmp_path):
+    """The last build had two events where this one finds one: the page of the retired one redirects
+    to the survivor, which records it in merged_from, and the date an editor set there still applies."""
+    import json
+    import shutil
+
+    from conftest import copy_project
+    from tadmur.pages import FIELDS_MARK
+    from tadmur.paths import Project
+    from tadmur.pipeline import build_docs
+
+    root = copy_project(tmp_path / "p")
+    build_docs(Project(root))
+    path = root / "docs" / "data" / "knowledge.json"
+    kn = json.loads(path.read_text(encoding="utf-8"))
+
+    def sentences(e):
+        return sorted({(s["article"], s["paragraph"], s["sentence"]) for s in e["sources"]})
+
+    ev = next(e for e in kn["events"] if len(sentences(e)) >= 3)
+    keys = sentences(ev)
+    small = [s for s in ev["sources"] if (s["article"], s["paragraph"], s["sentence"]) == keys[-1]]
+    big = [s for s in ev["sources"] if (s["article"], s["paragraph"], s["sentence"]) != keys[-1]]
+    kn["events"] = [e for e in kn["events"] if e is not ev] + [
+        {**ev, "id": "big-old", "sources": big},
+        {**ev, "id": "small-old", "sources": small},
+    ]
+    path.write_text(json.dumps(kn), encoding="utf-8")
+    page = root / "docs" / "events" / "small-old.md"
+    shutil.copy(root / "docs" / "events" / f"{ev['id']}.md", page)
+    lines = page.read_text(encoding="utf-8").split("\n")
+    mark = lines.index(FIELDS_MARK)
+    lines[mark + 1 : mark + 1] = ["date: 2016-12-11", "reason: The day the wire gives."]
+    page.write_text("\n".join(lines), encoding="utf-8")
+    manifest = root / "docs" / ".tadmur-generated"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "events/small-old.md\n", encoding="utf-8")
+
+    build_docs(Project(root))
+    after = json.loads(path.read_text(encoding="utf-8"))
+    (survivor,) = [e for e in after["events"] if e["id"] == "big-old"]
+    assert sentences(survivor) == keys
+    assert "small-old" in survivor["merged_from"]
+    assert (survivor["date"]["start"], survivor["date"]["end"]) == ("2016-12-11", "2016-12-11")
+    assert {"field": "date", "set_at": f"docs/events/small-old.md:{mark + 2}"} in survivor["corrections"]
+    assert {"from": "events/small-old/", "to": "events/big-old/", "why": "joined"} in after["redirects"]
+    assert "data-tadmur-redirect" in page.read_text(encoding="utf-8")

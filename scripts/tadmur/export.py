@@ -40,6 +40,10 @@ def export(
                 ],
             }
         )
+    merged_into: dict[str, list[str]] = {}
+    for old, new, why in redirects or []:
+        if why == "merged" and not old.startswith("events/"):
+            merged_into.setdefault(_page_url(new), []).append(old.rsplit("/", 1)[-1].removesuffix(".md"))
     entities = []
     for e in kb.entities.values():
         ms = kb.by_entity.get(e.id, [])
@@ -59,6 +63,7 @@ def export(
                 "page_url": e.url,
                 "mention_count": len(ms),
                 "article_count": len({m.article for m in ms}),
+                "merged_from": sorted(merged_into.get(e.url, [])),
             }
         )
     mentions = []

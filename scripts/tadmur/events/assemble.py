@@ -141,7 +141,10 @@ def confidence(ev: Event, vocab: Vocabulary) -> float:
     if ev.place:
         score += w["place"]
     score += w["trigger"] * max(vocab.type(r.type).strength for r in core)
-    outlets = {r.outlet or r.article for r in ev.reports}
+    # Other outlets' headlines quoted on a page (an aggregator's list) are those outlets' reports.
+    outlets = {
+        (r.speaker if r.role == "headline" and r.speaker else r.outlet) or r.article for r in ev.reports
+    }
     score += w["outlet"] * min(2, len(outlets) - 1)
     if ev.doubtful:
         score += w["doubtful"]

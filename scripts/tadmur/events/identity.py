@@ -22,16 +22,21 @@ def settle_ids(previous: dict | None, events: list[Event]) -> dict[str, tuple[st
     build found the two to be one, or what an earlier build said ("renamed" for ids of an old scheme)."""
     if not previous:
         return {}
+    # A report is known by its sentence, and better by its sentence and trigger words: one sentence
+    # can tell of two events, and a change of the vocabulary can change the trigger words.
     where: dict[tuple, set[int]] = defaultdict(set)
     for i, e in enumerate(events):
         for r in e.reports:
             where[(r.article, r.paragraph, r.sentence + 1)].add(i)
+            where[(r.article, r.paragraph, r.sentence + 1, r.trigger)].add(i)
     old_events = [*previous.get("events", []), *previous.get("candidate_events", [])]
     overlap: Counter = Counter()
     for old in old_events:
         for s in old.get("sources", []):
-            for i in where.get((s.get("article"), s.get("paragraph"), s.get("sentence")), ()):
-                overlap[(old["id"], i)] += 1
+            key = (s.get("article"), s.get("paragraph"), s.get("sentence"))
+            for k in (key, (*key, s.get("trigger"))):
+                for i in where.get(k, ()):
+                    overlap[(old["id"], i)] += 1
     # An event that would get the same id anyway keeps it first; then the largest overlaps win.
     pairs = sorted(overlap.items(), key=lambda kv: (events[kv[0][1]].id != kv[0][0], -kv[1], kv[0]))
     kept: dict[int, str] = {}

@@ -22,6 +22,7 @@ from pathlib import Path
 from .catalog import KIND_DIRS, Catalog
 from .errors import BuildError, BuildErrors
 from .pages import Page
+from .seeds import DATE_RANGE
 from .textkey import alias_key
 from .validate import check
 from .yamlio import LineDict, load_yaml
@@ -112,6 +113,9 @@ def parse_date(text: str) -> tuple[dt.date, dt.date, str]:
     """'2015', '2015-05', '2015-05-21' or '2015-05-20..2015-05-23' as (earliest, latest, precision)."""
     start, _, end = text.partition("..")
     parts = [int(p) for p in start.split("-")]
+    years = [parts[0]] + ([int(end[:4])] if end[:4].isdigit() else [])
+    if not all(DATE_RANGE[0] <= y <= DATE_RANGE[1] for y in years):
+        raise ValueError(f"'date' {text!r}: the year must be {DATE_RANGE[0]}-{DATE_RANGE[1]}")
     try:
         if end:
             a = dt.date(*parts) if len(parts) == 3 else None
@@ -128,7 +132,7 @@ def parse_date(text: str) -> tuple[dt.date, dt.date, str]:
             return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last), "month"
         d = dt.date(*parts)
         return d, d, "day"
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         detail = str(exc) if "ends before it starts" in str(exc) else "not a real date"
         raise ValueError(f"'date' {text!r}: {detail} (YYYY, YYYY-MM, YYYY-MM-DD or DAY..DAY)") from None
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,7 +154,42 @@ def parse(path: str, text: str, generated: bool = True) -> Page | None:
     parts = lines[b][len(BEGIN) :].split()
     page.stored_hash = parts[0] if parts else None
     page.begin_line, page.end_line = b + 1, e + 1
+    page.problems += prose_problems(name, lines[fm_end + 1 : b], fm_end + 2)
+    page.problems += prose_problems(name, lines[e + 1 :], e + 2)
     return page
+
+
+# Contributor prose is Markdown, trusted like a wiki edit but no further: it may format text and link to
+# http(s) or relative addresses, but carry no raw HTML (no <script>, <iframe>, <img onerror=...>), no
+# attribute lists that add event handlers, styles or the build's own data-tadmur-* attributes, and no
+# links that run code (javascript:, data:, vbscript:). Code spans and fenced code blocks are shown as
+# code, so anything may be quoted there.
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_ATTR_LIST = re.compile(r"\{:?[^{}]*\b(?:on[a-z]+\s*=|style\s*=|data-tadmur|href\s*=|src\s*=)[^{}]*\}", re.I)
+_BAD_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)\s*(?:javascript|data|vbscript)\s*:", re.I)
+
+
+def prose_problems(name: str, lines: list[str], first_line: int) -> list[BuildError]:
+    out: list[BuildError] = []
+    fenced = False
+    for i, raw in enumerate(lines):
+        if _FENCE.match(raw):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        text = _CODE_SPAN.sub("``", raw)
+        for pattern, why in (
+            (_RAW_HTML, "raw HTML is not allowed in your text; write Markdown, or put it in `code`"),
+            (_ATTR_LIST, "attribute lists may not add event handlers, styles, links or data-tadmur-*"),
+            (_BAD_LINK, "links may only go to http(s) or relative addresses"),
+        ):
+            if pattern.search(text):
+                out.append(BuildError(name, first_line + i, why))
+                break
+    return out
 
 
 def first_difference(page: Page, fresh: Page | None) -> int:

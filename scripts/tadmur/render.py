@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from .catalog import KIND_DIRS, KINDS, Entity
+from .errors import BuildError
 from .ingest import Paragraph
 from .kb import KB, Mention
 from .mdtext import link, md_escape
@@ -405,14 +406,14 @@ def render_site(
     }
     for kind in KINDS:
         files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
-    for ent in kb.entities.values():
-        files[ent.doc_path] = r.entity_page(ent)
-    for art in kb.articles:
-        files[r.source_path[art.id]] = r.source_page(art.id)
-    for e in ev.events:
-        files[e.doc_path] = ev.event_page(e)
-    for e in (hidden or []) + (candidates or []):
-        files[e.doc_path] = ev.event_page(e)
+    pages = [(ent.doc_path, ent.origin, lambda ent=ent: r.entity_page(ent)) for ent in kb.entities.values()]
+    pages += [(r.source_path[a.id], f"seeds/{a.id}.md", lambda a=a: r.source_page(a.id)) for a in kb.articles]
+    every_event = ev.events + (hidden or []) + (candidates or [])
+    pages += [(e.doc_path, e.id, lambda e=e: ev.event_page(e)) for e in every_event]
+    for path, origin, make in pages:
+        if path in files:  # two outputs for one path: one would silently replace the other
+            raise BuildError(origin or path, None, f"docs/{path} is already another page; choose another id")
+        files[path] = make()
     for old, new, why in redirects or []:
         if new in files and old not in files:
             title = _title_of(files[new])

@@ -13,6 +13,8 @@ from .errors import BuildError, BuildErrors
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
 
+DATE_RANGE = (1900, 2100)  # years an article, or a date an editor sets, may have
+
 
 @dataclass(frozen=True)
 class Article:
@@ -56,9 +58,15 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
         if meta.get(key) is None:
             return None
         try:
-            return dt.date.fromisoformat(meta[key])
+            day = dt.date.fromisoformat(meta[key])
         except ValueError:
             raise BuildError(name, meta.key_lines[key], f"'{key}' is not a real date: {meta[key]}") from None
+        if not DATE_RANGE[0] <= day.year <= DATE_RANGE[1]:
+            # Far dates break date arithmetic downstream (a year 9999 has no next year).
+            first, last = DATE_RANGE
+            why = f"'{key}' {meta[key]}: the year must be {first}-{last}"
+            raise BuildError(name, meta.key_lines[key], why)
+        return day
 
     published = real_date("published")
     added = real_date("added")

@@ -16,7 +16,14 @@ from .errors import BuildError
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # An alias (*name) repeats a node; nine nested ones make a 1 KB file expand to gigabytes.
+        # Nothing the project reads needs them, so they are refused before anything expands.
+        if self.check_event(yaml.events.AliasEvent):
+            where = self.peek_event().start_mark
+            why = "aliases (*name) are not allowed: write the value out"
+            raise yaml.composer.ComposerError(None, None, why, where)
+        return super().compose_node(parent, index)
 
 
 # Drop the timestamp resolver: "2016-12-12" stays a string, checked by the schema.

@@ -1,0 +1,115 @@
+"""Hostile inputs found by a probe: each is refused quickly with file:line, or built inert."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import DEFAULT_META, copy_project, front_matter, run_cli, snapshot, write_seed
+from tadmur.pages import FIELDS_MARK
+
+BODY = "Fighters entered the city on Sunday, a monitor said.\n"
+
+
+def _bomb(levels: int = 9) -> str:
+    lines = ["x0: &a0 [v, v, v, v, v, v, v, v, v]"]
+    for i in range(1, levels + 1):
+        lines.append(f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines)
+
+
+def _refused(root, name: str) -> str:
+    before = snapshot(root / "docs")
+    t = time.perf_counter()
+    code, out, err = run_cli("--root", str(root), "check")
+    assert time.perf_counter() - t < 30  # a bomb would run for minutes; this only guards the test itself
+    assert code == 1 and "Traceback" not in err, (out, err)
+    assert snapshot(root / "docs") == before
+    (line,) = [x for x in err.splitlines() if name in x]
+    return line
+
+
+def test_a_yaml_alias_bomb_in_a_seed_is_refused(tmp_path):
+    root = copy_project(tmp_path / "p")
+    raw = front_matter(DEFAULT_META)[:-4] + _bomb() + "\n---\n" + BODY
+    write_seed(root, "bomb.md", raw=raw)
+    assert "bomb.md:9: " in _refused(root, "bomb.md") and "aliases" in _refused(root, "bomb.md")
+
+
+def test_a_yaml_alias_bomb_in_a_page_is_refused(tmp_path):
+    root = copy_project(tmp_path / "p")
+    assert run_cli("--root", str(root), "docs")[0] == 0
+    page = root / "docs" / "places" / "palmyra.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    mark = lines.index(FIELDS_MARK)
+    lines[mark + 1 : mark + 1] = _bomb(3).split("\n")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    message = _refused(root, "docs/places/palmyra.md")
+    assert f"docs/places/palmyra.md:{mark + 3}: " in message and "aliases" in message
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "9999-11-15", "1066-10-14"])
+def test_a_date_outside_the_years_of_any_article_is_refused(tmp_path, day):
+    root = copy_project(tmp_path / "p")
+    write_seed(root, "far.md", BODY, published=day)
+    message = _refused(root, "far.md")
+    assert "far.md:" in message and "the year must be" in message
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("id", "x\n"), ("id", "index"), ("language", "en\n"), ("published", "2016-12-12\n")],
+)
+def test_ids_and_codes_must_match_whole(tmp_path, field, value):
+    root = copy_project(tmp_path / "p")
+    write_seed(root, "odd.md", BODY, **{field: value})
+    assert "odd.md:" in _refused(root, "odd.md")
+
+
+def test_a_name_that_is_a_section_index_gets_its_own_page(tmp_path):
+    root = copy_project(tmp_path / "p")
+    write_seed(
+        root, "index-town.md", "Rebels took the town of Index near Palmyra on Sunday, a monitor said.\n"
+    )
+    assert run_cli("--root", str(root), "docs")[0] == 0
+    index = (root / "docs" / "places" / "index.md").read_text(encoding="utf-8")
+    assert "\ntitle: Places\n" in index
+    assert (root / "docs" / "places" / "index-name.md").is_file()
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "<script>alert(1)</script>",
+        "A picture <img src=x onerror=alert(2)>",
+        "Bold text{: onclick=alert(3) }",
+        "[go](javascript:alert(4))",
+        "[next page](https://example.org/x){ data-tadmur-redirect }",
+        "[x]: javascript:alert(5)",
+    ],
+)
+def test_contributor_prose_cannot_carry_code(tmp_path, prose):
+    root = copy_project(tmp_path / "p")
+    assert run_cli("--root", str(root), "docs")[0] == 0
+    page = root / "docs" / "places" / "palmyra.md"
+    text = page.read_text(encoding="utf-8")
+    end = text.index("<!-- tadmur:end -->")
+    line = text[:end].count("\n") + 3
+    page.write_text(
+        text.replace("<!-- tadmur:end -->\n", f"<!-- tadmur:end -->\n\n{prose}\n", 1), encoding="utf-8"
+    )
+    assert f"docs/places/palmyra.md:{line}: " in _refused(root, "docs/places/palmyra.md")
+
+
+def test_code_in_contributor_prose_is_quoted_not_refused(tmp_path):
+    root = copy_project(tmp_path / "p")
+    assert run_cli("--root", str(root), "docs")[0] == 0
+    page = root / "docs" / "places" / "palmyra.md"
+    text = page.read_text(encoding="utf-8")
+    prose = "The tag `<script>` is shown as code, and so is this:\n\n```\n<iframe src=x></iframe>\n```\n"
+    page.write_text(
+        text.replace("<!-- tadmur:end -->\n", f"<!-- tadmur:end -->\n\n{prose}", 1), encoding="utf-8"
+    )
+    code, out, err = run_cli("--root", str(root), "docs")
+    assert code == 0, err
+    assert prose in page.read_text(encoding="utf-8")

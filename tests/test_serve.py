@@ -189,3 +189,37 @@ def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: 
         log.close()
     assert not thread.is_alive()
     assert result == [0], (tmp_path / "mkdocs.log").read_text(encoding="utf-8")
+
+
+def test_the_preview_never_shows_an_edit_the_build_refused(root: Path, tmp_path: Path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = Output()
+    stop = threading.Event()
+    log = (tmp_path / "mkdocs.log").open("w", encoding="utf-8")
+    result: list[int] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            serve(Project(root), f"127.0.0.1:{port}", stop=stop, out=out, mkdocs_output=log, debounce=0.3)
+        ),
+        daemon=True,
+    )
+    thread.start()
+    page = root / "docs" / "places" / "raqqa.md"
+    try:
+        wait_for(lambda: fetch(base + "/places/raqqa/"), 30, "mkdocs serve to answer")
+        text = page.read_text(encoding="utf-8")
+        end = text.index("<!-- tadmur:end -->")
+        page.write_text(
+            text[:end] + "Zanzibarite words inside the build's part.\n\n" + text[end:], encoding="utf-8"
+        )
+        wait_for(lambda: "still serving the last good pages" in out.getvalue(), 30, "the refusal")
+        time.sleep(2)  # what mkdocs would have reloaded by now
+        assert "Zanzibarite" not in (fetch(base + "/places/raqqa/") or "")
+        page.write_text(text, encoding="utf-8")
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        log.close()
+    assert result == [0]
+    assert not (root / ".serve-docs").exists() and not (root / ".serve-mkdocs.yml").exists()

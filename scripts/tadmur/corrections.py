@@ -151,6 +151,7 @@ def apply_to_catalog(catalog: Catalog, corr: Corrections) -> Catalog:
             corr.redirects[old] = (ent.id, "renamed")
             if old in corr.entities and ent.id not in corr.entities:
                 corr.entities[ent.id] = dataclasses.replace(corr.entities.pop(old), id=ent.id)
+    given_at: dict[str, str] = {}  # alias key -> the page and line that gave it
     for eid, fix in sorted(corr.entities.items()):
         if eid in corr.redirects and corr.redirects[eid][1] == "renamed":
             continue
@@ -169,13 +170,18 @@ def apply_to_catalog(catalog: Catalog, corr: Corrections) -> Catalog:
             key = alias_key(alias)
             owner = index.get(key)
             if owner and owner != eid:
+                # Name both places: where the other entity got the name (a page or the catalog) and here.
+                there = given_at.get(key) or (ents[owner].origin if owner in ents else "")
+                at = f" (given at {there})" if there else ""
                 errors.append(
                     fix.error(
-                        "aliases", f"{alias!r} is already a name of {owner!r}; a name means one entity", i
+                        "aliases", f"{alias!r} is already a name of {owner!r}{at}; a name means one entity", i
                     )
                 )
                 continue
             index[key] = eid
+            path, line = fix.where("aliases", i)
+            given_at[key] = f"{path}:{line}" if line else path
             if alias not in names and alias != ent.name:
                 names.append(alias)
         for i, alias in enumerate(fix.fields.get("drop_aliases", [])):
@@ -209,6 +215,11 @@ def apply_to_catalog(catalog: Catalog, corr: Corrections) -> Catalog:
                 fix.error("merge_into", f"{target!r} was itself merged or renamed; name its final id")
             )
             continue
+        if ents[eid].kind != ents[target].kind:
+            errors.append(
+                fix.error("merge_into", _kind_mismatch(eid, ents[eid].kind, target, ents[target].kind))
+            )
+            continue
         src, dst = ents.pop(eid), ents[target]
         dst.aliases = tuple(dict.fromkeys([*dst.aliases, *src.names()]))
         dst.not_names = tuple(dict.fromkeys([*dst.not_names, *src.not_names]))
@@ -218,14 +229,25 @@ def apply_to_catalog(catalog: Catalog, corr: Corrections) -> Catalog:
         corr.redirects[eid] = (target, "merged")
     for ent in ents.values():  # links to a merged entity go to the one it merged into
         ent.affiliation = tuple(
-            (corr.redirects[t][0] if t in corr.redirects and t not in ents else t, r)
-            for t, r in ent.affiliation
+            dict.fromkeys(
+                (corr.redirects[t][0] if t in corr.redirects and t not in ents else t, r)
+                for t, r in ent.affiliation
+            )
         )
+        # "army of" itself, after the government merged into its army: a link to itself says nothing.
+        ent.affiliation = tuple((t, r) for t, r in ent.affiliation if t != ent.id)
         if ent.within in corr.redirects and ent.within not in ents:
             ent.within = corr.redirects[ent.within][0]
     if errors:
         raise BuildErrors(errors)
     return Catalog(entities=ents, alias_index=index)
+
+
+def _kind_mismatch(eid: str, kind: str, target: str, target_kind: str) -> str:
+    def a(k: str) -> str:
+        return f"an {k}" if k[:1] in "aeiou" else f"a {k}"
+
+    return f"{eid!r} is {a(kind)} and {target!r} is {a(target_kind)}: only pages of one kind can be merged"
 
 
 def discovered_merges(corr: Corrections, catalog: Catalog) -> dict[str, str]:
@@ -238,20 +260,24 @@ def discovered_merges(corr: Corrections, catalog: Catalog) -> dict[str, str]:
 
 
 def wrong_match_filter(corr: Corrections):
-    """(entity, article, paragraph, text or None) tuples a mention must not match, with their Fix."""
+    """(entity, article, paragraph, text or None, sentence or None) tuples a mention must not match,
+    with their Fix. `sentence` (1-based) singles out one mention in a paragraph that names the entity
+    more than once with the same spelling."""
     out = []
     for eid, fix in corr.entities.items():
         for i, item in enumerate(fix.fields.get("wrong_matches", [])):
-            at, text = (item, None) if isinstance(item, str) else (item["at"], item.get("text"))
+            at, text, sentence = (item, None, None) if isinstance(item, str) else (
+                item["at"], item.get("text"), item.get("sentence")
+            )
             art, _, para = at.partition("#p")
-            out.append((eid, art, int(para), text, fix, i))
+            out.append((eid, art, int(para), text, sentence, fix, i))
     return out
 
 
 def check_entity_refs(corr: Corrections, kb, used: set[int], merges: dict[str, str]) -> None:
     """After the knowledge base: every wrong match and merge target must point at something real."""
     errors: list[BuildError] = []
-    for n, (eid, art, para, text, fix, i) in enumerate(wrong_match_filter(corr)):
+    for n, (eid, art, para, text, sentence, fix, i) in enumerate(wrong_match_filter(corr)):
         if art not in kb.docs:
             errors.append(fix.error("wrong_matches", f"no article has the id {art!r}", i))
         elif not 1 <= para <= len(kb.docs[art].paragraphs):
@@ -262,9 +288,8 @@ def check_entity_refs(corr: Corrections, kb, used: set[int], merges: dict[str, s
             )
         elif n not in used:
             said = f" as {text!r}" if text else ""
-            errors.append(
-                fix.error("wrong_matches", f"paragraph {para} of {art!r} does not name {eid!r}{said}", i)
-            )
+            where = f"sentence {sentence} of paragraph {para}" if sentence else f"paragraph {para}"
+            errors.append(fix.error("wrong_matches", f"{where} of {art!r} does not name {eid!r}{said}", i))
     for eid, target in corr.pending_targets.items():
         fix = corr.entities[eid]
         if target in kb.entities:
@@ -278,6 +303,12 @@ def check_entity_refs(corr: Corrections, kb, used: set[int], merges: dict[str, s
             errors.append(fix.error("merge_into", "an entity cannot be merged into itself"))
         elif target not in kb.entities:
             errors.append(fix.error("merge_into", f"no entity page has the id {target!r}"))
+        elif eid in kb.entities and kb.entities[eid].kind != kb.entities[target].kind:
+            errors.append(
+                fix.error(
+                    "merge_into", _kind_mismatch(eid, kb.entities[eid].kind, target, kb.entities[target].kind)
+                )
+            )
         elif target in merges:
             errors.append(fix.error("merge_into", f"{target!r} is itself merged into {merges[target]!r}"))
     if errors:

@@ -139,8 +139,13 @@ def build_kb(
 
     def is_wrong(eid: str, m: RawMention) -> bool:
         hit = False
-        for n, (w_eid, art, para, text, *_rest) in enumerate(wrong):
-            if w_eid == eid and art == m.article and para == m.paragraph and text in (None, m.surface):
+        for n, (w_eid, art, para, text, sentence, *_rest) in enumerate(wrong):
+            if (
+                w_eid == eid
+                and (art, para) == (m.article, m.paragraph)
+                and text in (None, m.surface)
+                and sentence in (None, m.sentence + 1)
+            ):
                 wrong_used.add(n)
                 hit = True
         return hit

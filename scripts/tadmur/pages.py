@@ -80,6 +80,29 @@ def split_rendered(path: str, text: str) -> tuple[str, str]:
     return text[4:end], text[end + 5 :].strip("\n")
 
 
+# Editors' text is not drawn from the articles, and the page says so where it stands: a line right
+# below text above the build's part, and a heading of its own over text below it (which also puts that
+# text in a section of its own for search, not in the last, search-excluded one).
+EDITORS_ABOVE = (
+    "*Above: a note by the site's editors, not drawn from the articles.*\n{: .tadmur-editors-mark }"
+)
+EDITORS_BELOW = (
+    "## Editors' notes { #editors-notes }\n\n"
+    "*By the site's editors, not drawn from the articles: check the links they give.*\n"
+    "{: .tadmur-editors-mark }"
+)
+
+
+def with_notes(body: str, prefix: str, suffix: str) -> str:
+    """The build's body with the marks for the editors' text around it."""
+    body = body.strip("\n")
+    if prefix.strip():
+        body = f"{EDITORS_ABOVE}\n\n{body}"
+    if suffix.strip():
+        body = f"{body}\n\n{EDITORS_BELOW}"
+    return body
+
+
 def compose(page: Page) -> str:
     """The file text of a page: the build's parts with the contributor's parts around them."""
     own_fm = page.own_fm.rstrip("\n")
@@ -255,13 +278,16 @@ def assemble(
     docs: Path,
     orphan_body,
     moves: dict[str, str] | None = None,
+    merged: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], list[str]]:
     """The files to write: each rendered page wrapped around its contributor's parts.
 
     Refuses (BuildErrors, nothing written) when a contributor's edit is inside the build's part, when
     the markers are damaged, or when a generated page would replace a hand-written file. A page the
     build no longer makes is kept, with a notice, while it holds a contributor's words.
-    `orphan_body(title)` gives the Markdown of that notice. Returns (files, notes for the contributor).
+    `orphan_body(title)` gives the Markdown of that notice. `moves` maps pages of renamed and merged
+    entities to their new pages; for a merge (the old paths in `merged`) only the text moves, and the
+    fields, which say `merge_into`, stay. Returns (files, notes for the contributor).
     """
     from .errors import BuildErrors
 
@@ -272,21 +298,32 @@ def assemble(
     existing = dict(existing)
     for old_rel, new_rel in sorted((moves or {}).items()):
         old, new = existing.get(old_rel), existing.get(new_rel)
+        merge = old_rel in merged
         if old is None or old.problems or old.edited() or not old.has_own_words:
             continue
-        if new is not None and (new.has_own_words or new.problems):
-            notes.append(
-                f"docs/{old_rel}: renamed to docs/{new_rel}, which has its own text; move yours by hand"
-            )
+        if merge and not (old.prefix.strip() or old.suffix.strip()):
+            continue  # only fields: they stay, and say merge_into
+        busy = new is not None and (
+            new.prefix.strip() or new.suffix.strip() or (new.own_fm.strip() and not merge)
+        )
+        if new is not None and (busy or new.problems):
+            how = "merged into" if merge else "renamed to"
+            notes.append(f"docs/{old_rel}: {how} docs/{new_rel}, which has its own text; move yours by hand")
             continue
-        moved = Page(new_rel, own_fm=old.own_fm, prefix=old.prefix, suffix=old.suffix)
+        own_fm = (new.own_fm if new is not None else "") if merge else old.own_fm
+        moved = Page(new_rel, own_fm=own_fm, prefix=old.prefix, suffix=old.suffix)
         if new is not None:
             moved.machine_fm, moved.body, moved.stored_hash = new.machine_fm, new.body, new.stored_hash
         existing[new_rel] = moved
         existing[old_rel] = Page(
-            old_rel, machine_fm=old.machine_fm, body=old.body, stored_hash=old.stored_hash
+            old_rel,
+            machine_fm=old.machine_fm,
+            body=old.body,
+            stored_hash=old.stored_hash,
+            own_fm=old.own_fm if merge else "",
         )
-        notes.append(f"docs/{old_rel}: renamed; your text and fields moved to docs/{new_rel}")
+        what = "your text moved" if merge else "your text and fields moved"
+        notes.append(f"docs/{old_rel}: {'merged' if merge else 'renamed'}; {what} to docs/{new_rel}")
     for rel, text in sorted(rendered.items()):
         if not rel.endswith(".md"):
             out[rel] = text
@@ -298,10 +335,11 @@ def assemble(
             if old.problems:
                 errors += old.problems
                 continue
+            fresh.own_fm, fresh.prefix, fresh.suffix = old.own_fm, old.prefix, old.suffix
+            fresh.body = with_notes(body, old.prefix, old.suffix)
             if old.edited():
                 errors.append(edit_error(old, fresh))
                 continue
-            fresh.own_fm, fresh.prefix, fresh.suffix = old.own_fm, old.prefix, old.suffix
         elif (docs / rel).exists():
             errors.append(
                 BuildError(
@@ -326,6 +364,7 @@ def assemble(
             continue
         title = next((ln for ln in old.machine_fm.split("\n") if ln.startswith("title: ")), 'title: ""')
         fm, body = split_rendered(rel, orphan_body(title[7:]))
+        body = with_notes(body, old.prefix, old.suffix)
         out[rel] = compose(
             Page(rel, machine_fm=fm, body=body, own_fm=old.own_fm, prefix=old.prefix, suffix=old.suffix)
         )

@@ -25,7 +25,7 @@ from .corrections import (
     wrong_match_filter,
 )
 from .discover import load_discovery_rules
-from .errors import BuildError
+from .errors import BuildError, BuildErrors
 from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
@@ -102,10 +102,12 @@ def generate(project: Project) -> BuildResult:
     lap("knowledge base")
     vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
     found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities)
-    moved = settle_ids(_previous_export(project), found)
+    previous = _previous_export(project)
+    moved = settle_ids(previous, found)
     events, candidates, hidden, merged_events = apply_event_corrections(found, corr, kb, vocab, moved)
     lap("events")
     redirects = _redirects(kb, original, corr, merges, merged_events, moved)
+    _check_merge_roles(previous, events + candidates, redirects, corr)
     files = render_site(
         kb,
         project.templates,
@@ -121,22 +123,73 @@ def generate(project: Project) -> BuildResult:
         encoding="utf-8"
     )
     renderer = Renderer(kb, project.templates)
-    moves = {old: new for old, new, why in redirects if why == "renamed"}
+    # A renamed or merged entity's page takes its contributor's text to the page it now is.
+    entity_merges = {old for old, new, why in redirects if why == "merged" and not old.startswith("events/")}
+    moves = {old: new for old, new, why in redirects if why == "renamed" or old in entity_merges}
     files, notes = assemble(
-        files, pages, project.docs, lambda title: renderer.render("orphan.md.j2", title=title), moves
+        files,
+        pages,
+        project.docs,
+        lambda title: renderer.render("orphan.md.j2", title=title),
+        moves,
+        frozenset(entity_merges),
     )
     lap("render")
     return BuildResult(kb, events, files, timings, notes=notes + corr.warnings)
 
 
-def _merged_surfaces(original, corr, merges: dict[str, str]) -> dict[str, str]:
-    """Names of entities a contributor merged or renamed away -> their old ids, so that what "the
-    militants" refers to is decided as before the merge."""
+ROLES_THAT_MATTER = ("agent", "taken from", "target")
+
+
+def _check_merge_roles(previous: dict | None, events: list, redirects: list, corr) -> None:
+    """A merge new in this build must not change who did what in a published event, beyond renaming the
+    merged entity itself; if it does, the editor confirms with `merge_events_ok: true` on the page."""
+    if not previous:
+        return
+    done = {r["from"] for r in previous.get("redirects", [])}
+    new = {
+        old.rsplit("/", 1)[-1].removesuffix(".md"): target.rsplit("/", 1)[-1].removesuffix(".md")
+        for old, target, why in redirects
+        if why == "merged" and not old.startswith("events/") and old.removesuffix(".md") + "/" not in done
+    }
+    if not new or any(corr.entities[e].fields.get("merge_events_ok") for e in new if e in corr.entities):
+        return
+    before = {
+        e["id"]: {
+            (p["role"], new.get(p["entity"], p["entity"]))
+            for p in e["participants"]
+            if p["role"] in ROLES_THAT_MATTER
+        }
+        for e in [*previous.get("events", []), *previous.get("candidate_events", [])]
+    }
+    changed = [
+        f"events/{e.id}.md ({e.title})"
+        for e in events
+        if e.id in before
+        and before[e.id] != {(role, x) for role in ROLES_THAT_MATTER for x in e.participants.get(role, [])}
+    ]
+    if changed:
+        errors = [
+            corr.entities[e].error(
+                "merge_into",
+                f"this merge changes who did what in {len(changed)} event(s): {', '.join(changed[:5])}"
+                f"{' ...' if len(changed) > 5 else ''}. Check them, then write `merge_events_ok: true` on "
+                "this page to confirm; nothing was written",
+            )
+            for e in sorted(new)
+            if e in corr.entities
+        ]
+        raise BuildErrors(errors)
+
+
+def _merged_surfaces(original, corr, merges: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+    """Names of entities a contributor merged or renamed away -> (old id, kind, type), so that what
+    "the militants" refers to is decided as before the merge."""
     out = {}
     for old in sorted(set(corr.redirects) | set(merges)):
         ent = original.entities.get(old)
         for name in (ent.name, *ent.aliases) if ent else ():
-            out.setdefault(name.lower(), old)
+            out.setdefault(name.lower(), (old, ent.kind, ent.type))
     return out
 
 

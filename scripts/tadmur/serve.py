@@ -1,7 +1,9 @@
 """`tadmur serve`: a live preview that regenerates docs/ whenever a build input changes.
 
-It generates docs/ once, starts `mkdocs serve` (which reloads the browser whenever docs/ changes) and
-watches what the build reads: seeds/, data/, templates/, schema/ and the Markdown pages in docs/
+It generates docs/ once, starts `mkdocs serve` on a copy of docs/ (`.serve-docs/`, refreshed after
+every build that succeeds and removed on exit, so that an edit the build refuses is never previewed as
+if published; MkDocs reloads the browser whenever the copy changes) and watches what the build reads:
+seeds/, data/, templates/, schema/ and the Markdown pages in docs/
 (contributors write corrections in the pages' front matter). After a change and a short quiet
 period it runs the build again.
 
@@ -20,6 +22,7 @@ import argparse
 import hashlib
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,6 +112,7 @@ class LiveRegenerator:
     ):
         self.project = project
         self.root = project.root
+        self.after_build: Callable[[], None] | None = None  # called after each build that succeeded
         self.out = out if out is not None else sys.stdout
         self.debounce = debounce
         self._build = build
@@ -216,6 +220,8 @@ class LiveRegenerator:
             return False
         self.last_error = None
         self._known.update(seen)
+        if self.after_build is not None:
+            self.after_build()
         docs = self.project.docs
         produced = {docs / rel: text for rel, text in result.files.items()}
         for p in self._generated - set(produced):
@@ -298,9 +304,29 @@ class LiveRegenerator:
         return observer
 
 
+STAGE_DIR = ".serve-docs"  # what the preview shows: docs/ as of the last build that succeeded
+STAGE_CONFIG = ".serve-mkdocs.yml"
+
+
 def mkdocs_command(project: Project, addr: str) -> list[str]:
-    """`mkdocs serve` for the project; it runs in the project root."""
-    return [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", addr]
+    """`mkdocs serve` for the project's preview copy; it runs in the project root."""
+    return [sys.executable, "-m", "mkdocs", "serve", "-f", STAGE_CONFIG, "-a", addr]
+
+
+def stage(project: Project) -> None:
+    """Copy docs/ to the preview folder, so that the preview shows only what a build accepted: an edit
+    the build refused stays in docs/ (for the contributor to fix) and out of the preview."""
+    docs, dest = project.docs, project.root / STAGE_DIR
+    wanted = {p.relative_to(docs) for p in docs.rglob("*") if p.is_file()}
+    for rel in sorted(wanted):
+        src, dst = docs / rel, dest / rel
+        data = src.read_bytes()
+        if not dst.is_file() or dst.read_bytes() != data:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(data)
+    for p in sorted(dest.rglob("*"), reverse=True):
+        if p.is_file() and p.relative_to(dest) not in wanted:
+            p.unlink()
 
 
 class _Terminated(KeyboardInterrupt):
@@ -358,9 +384,19 @@ def serve(
     old_term = None
     if threading.current_thread() is threading.main_thread():
         old_term = signal.signal(signal.SIGTERM, _terminate)  # `kill` stops mkdocs too, like Ctrl-C
+    staged = project.root / STAGE_DIR, project.root / STAGE_CONFIG
     try:
+        if mkdocs:
+            shutil.rmtree(staged[0], ignore_errors=True)
+            staged[0].mkdir()
+            staged[1].write_text(f"INHERIT: mkdocs.yml\ndocs_dir: {STAGE_DIR}\n", encoding="utf-8")
+            regen.after_build = lambda: stage(project)
         if not regen.build("") and not (project.docs / "index.md").exists():
             say("error: no pages to serve yet; fix the error above and save to generate them")
+        elif mkdocs and not (staged[0] / "index.md").exists():
+            say("error: the preview stays empty until the error above is fixed")
+            note = "# Tadmur\n\nThe build refused the pages; see the terminal.\n"
+            (staged[0] / "index.md").write_text(note, encoding="utf-8")
         if mkdocs:
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "false"}
             proc = subprocess.Popen(
@@ -389,4 +425,7 @@ def serve(
             _stop_process(proc, interrupted)
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
+        if mkdocs:  # leave nothing behind
+            shutil.rmtree(staged[0], ignore_errors=True)
+            staged[1].unlink(missing_ok=True)
     return code

@@ -19,7 +19,10 @@ from .vocabulary import Vocabulary
 
 
 def extract_events(
-    kb: KB, vocab: Vocabulary, origin: dict[str, str] | None = None, catalog: dict | None = None
+    kb: KB,
+    vocab: Vocabulary,
+    origin: dict[str, tuple[str, str, str]] | None = None,
+    catalog: dict | None = None,
 ) -> list[Event]:
     """Every event reported in the corpus, merged across reports, in date order. `origin` maps the
     surface of a name a contributor merged away to its old id (see sentence.dominant); `catalog`
@@ -41,7 +44,9 @@ def extract_events(
     return events
 
 
-def find_reports(kb: KB, vocab: Vocabulary, origin: dict[str, str], seat_of: dict[str, str]) -> list[Report]:
+def find_reports(
+    kb: KB, vocab: Vocabulary, origin: dict[str, tuple[str, str, str]], seat_of: dict[str, str]
+) -> list[Report]:
     by_sentence: dict[tuple[str, int, int], list[Mention]] = defaultdict(list)
     for m in kb.mentions:
         by_sentence[(m.article, m.paragraph, m.sentence)].append(m)

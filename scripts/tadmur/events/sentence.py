@@ -48,16 +48,18 @@ def seats(entities, vocab: Vocabulary) -> dict[str, str]:
     return out
 
 
-def dominant(kb: KB, article: str, kind: str, types: set[str], origin: dict[str, str]) -> str | None:
-    """The article's most-mentioned entity of a kind. Mentions are counted under the name the catalog
-    gave them before any contributor merge (`origin`: surface -> old id), so that merging two other
-    entities never changes what "the militants" refers to."""
+def dominant(
+    kb: KB, article: str, kind: str, types: set[str], origin: dict[str, tuple[str, str, str]]
+) -> str | None:
+    """The article's most-mentioned entity of a kind. Mentions are counted under the entity, kind and
+    type the catalog gave them before any contributor merge (`origin`: surface -> (old id, kind,
+    type)), so that merging two entities never changes what "the militants" refers to."""
     counts: Counter = Counter()
     current: dict[str, str] = {}
     for m in kb.by_article.get(article, []):
         ent = kb.entities[m.entity]
-        if ent.kind == kind and ent.type in types:
-            key = origin.get(m.surface.lower(), m.entity)
+        key, k, t = origin.get(m.surface.lower(), (m.entity, ent.kind, ent.type))
+        if k == kind and t in types:
             counts[key] += 1
             current.setdefault(key, m.entity)
     if not counts:

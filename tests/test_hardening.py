@@ -113,3 +113,13 @@ def test_code_in_contributor_prose_is_quoted_not_refused(tmp_path):
     code, out, err = run_cli("--root", str(root), "docs")
     assert code == 0, err
     assert prose in page.read_text(encoding="utf-8")
+
+
+def test_titles_lose_bidirectional_controls_and_are_capped(tmp_path):
+    root = copy_project(tmp_path / "p")
+    write_seed(root, "bidi.md", BODY, title="Army \u202eetaerter\u202c takes the town")
+    assert run_cli("--root", str(root), "docs")[0] == 0
+    page = (root / "docs" / "sources" / f"{DEFAULT_META['id']}.md").read_text(encoding="utf-8")
+    assert "\u202e" not in page and "etaerter" in page
+    write_seed(root, "bidi.md", BODY, title="A" * 301)
+    assert "bidi.md:" in _refused(root, "bidi.md")

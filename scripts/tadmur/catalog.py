@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
-from .textkey import alias_key
+from .textkey import alias_key, plain
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
 
@@ -94,13 +94,11 @@ def load_catalog(directory: Path, schema_path: Path, root: Path | None = None) -
             ent = Entity(
                 id=raw["id"],
                 kind=kind,
-                name=raw["name"].strip(),
-                description=raw["description"].strip(),
-                type=raw.get("type", "").strip(),
+                name=plain(raw["name"]),
+                description=plain(raw["description"]),
+                type=plain(raw.get("type", "")),
                 aliases=tuple(
-                    dict.fromkeys(
-                        a.strip() for a in raw.get("aliases", []) if a.strip() != raw["name"].strip()
-                    )
+                    dict.fromkeys(plain(a) for a in raw.get("aliases", []) if plain(a) != plain(raw["name"]))
                 ),
                 affiliation=tuple(
                     (a["id"], a.get("relation", "affiliated with")) for a in raw.get("affiliation", [])

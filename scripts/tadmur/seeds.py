@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, BuildErrors
+from .textkey import plain
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
 
@@ -75,9 +76,9 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
         raise BuildError(name, end + 2, "the article text after the front matter is empty")
     return Article(
         id=meta["id"],
-        title=meta["title"].strip(),
-        outlet=meta["outlet"].strip(),
-        author=meta.get("author"),
+        title=plain(meta["title"]),
+        outlet=plain(meta["outlet"]),
+        author=plain(meta["author"]) if meta.get("author") else meta.get("author"),
         published=published,
         published_certainty=meta["published_certainty"],
         published_note=meta.get("published_note"),

@@ -23,3 +23,12 @@ def lower_key(text: str) -> str:
 
 def alias_key(alias: str) -> str:
     return lower_key(" ".join(alias.split()))
+
+
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def plain(text: str) -> str:
+    """A title or name without bidirectional controls (an override can make a title read backwards,
+    or hide text), trimmed. Other characters stay as written: they are escaped where shown."""
+    return text.translate(_BIDI).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import threading
@@ -161,9 +162,11 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: Path):
+@contextlib.contextmanager
+def served(root: Path, tmp_path: Path):
+    """`serve` with mkdocs on a free port, in a thread; yields (base URL, what it printed). On exit it
+    stops, and checks that serve returned 0 and left no preview folder behind."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     out = Output()
     stop = threading.Event()
     log = (tmp_path / "mkdocs.log").open("w", encoding="utf-8")
@@ -176,6 +179,18 @@ def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: 
     )
     thread.start()
     try:
+        yield f"http://127.0.0.1:{port}", out
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        log.close()
+    assert not thread.is_alive()
+    assert result == [0], (tmp_path / "mkdocs.log").read_text(encoding="utf-8")
+    assert not (root / ".serve-docs").exists() and not (root / ".serve-mkdocs.yml").exists()
+
+
+def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: Path):
+    with served(root, tmp_path) as (base, _out):
         home = wait_for(lambda: fetch(base + "/"), 30, "mkdocs serve to answer")
         assert "Tadmur" in home
         write_seed(root, SEED, MORE)
@@ -183,30 +198,11 @@ def test_mkdocs_serves_the_pages_and_the_regenerated_ones(root: Path, tmp_path: 
             lambda: fetch(base + "/places/jazal-oil-field/"), 30, "the regenerated page over HTTP"
         )
         assert "Jazal oil field" in page
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-        log.close()
-    assert not thread.is_alive()
-    assert result == [0], (tmp_path / "mkdocs.log").read_text(encoding="utf-8")
 
 
 def test_the_preview_never_shows_an_edit_the_build_refused(root: Path, tmp_path: Path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    out = Output()
-    stop = threading.Event()
-    log = (tmp_path / "mkdocs.log").open("w", encoding="utf-8")
-    result: list[int] = []
-    thread = threading.Thread(
-        target=lambda: result.append(
-            serve(Project(root), f"127.0.0.1:{port}", stop=stop, out=out, mkdocs_output=log, debounce=0.3)
-        ),
-        daemon=True,
-    )
-    thread.start()
     page = root / "docs" / "places" / "raqqa.md"
-    try:
+    with served(root, tmp_path) as (base, out):
         wait_for(lambda: fetch(base + "/places/raqqa/"), 30, "mkdocs serve to answer")
         text = page.read_text(encoding="utf-8")
         end = text.index("<!-- tadmur:end -->")
@@ -217,9 +213,3 @@ def test_the_preview_never_shows_an_edit_the_build_refused(root: Path, tmp_path:
         time.sleep(2)  # what mkdocs would have reloaded by now
         assert "Zanzibarite" not in (fetch(base + "/places/raqqa/") or "")
         page.write_text(text, encoding="utf-8")
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-        log.close()
-    assert result == [0]
-    assert not (root / ".serve-docs").exists() and not (root / ".serve-mkdocs.yml").exists()

@@ -61,6 +61,7 @@ class BuildResult:
     written: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
+    previous: dict | None = None  # the last build's knowledge.json, as read before this one
 
 
 def generate(project: Project) -> BuildResult:
@@ -135,7 +136,7 @@ def generate(project: Project) -> BuildResult:
         frozenset(entity_merges),
     )
     lap("render")
-    return BuildResult(kb, events, files, timings, notes=notes + corr.warnings)
+    return BuildResult(kb, events, files, timings, notes=notes + corr.warnings, previous=previous)
 
 
 ROLES_THAT_MATTER = ("agent", "taken from", "target")
@@ -223,15 +224,14 @@ def _redirects(
 def build_docs(project: Project) -> BuildResult:
     result = generate(project)
     t = time.perf_counter()
-    previous = _previous_export(project)
     result.written = write_tree(project.docs, result.files)
-    result.changes = summarize_changes(previous, json.loads(result.files["data/knowledge.json"]))
+    result.changes = summarize_changes(result.previous, json.loads(result.files["data/knowledge.json"]))
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result
 
 
 def _previous_export(project: Project) -> dict | None:
-    """The knowledge.json of the last build, to tell the contributor what this build changed."""
+    """The knowledge.json of the last build: the register of event ids, and what this build changed."""
     path = project.docs / "data" / "knowledge.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))

@@ -10,7 +10,6 @@ One module per concern:
 - `corrections`: editors' fixes from event pages; `control`: who held a place when.
 """
 
-from .assemble import TERRITORY_TYPES
 from .control import control_history
 from .corrections import apply_corrections
 from .extract import extract_events
@@ -18,7 +17,6 @@ from .model import Event, Report
 from .vocabulary import Vocabulary, load_vocabulary
 
 __all__ = [
-    "TERRITORY_TYPES",
     "Event",
     "Report",
     "Vocabulary",

@@ -34,7 +34,11 @@ def apply_corrections(
             )
             continue
         # The event's own page speaks last, so its fields win over those of pages merged into it.
-        fixes.setdefault(current, []).insert(len(fixes.get(current, [])) if current == eid else 0, fix)
+        queue = fixes.setdefault(current, [])
+        if current == eid:
+            queue.append(fix)
+        else:
+            queue.insert(0, fix)
         target = fix.fields.get("merge_into")
         if target is None or current != eid:
             continue

@@ -117,12 +117,7 @@ def date_news(reports: list[Report], text: str, published: dt.date) -> None:
         word = r.trigger.split()[-1].lower()
         perfect = bool(NEWS_VERB.search(text[: r.start]))
         present = word.endswith("s") and not word.endswith(("ss", "us")) and len(r.trigger.split()) == 1
-        if (
-            r.date is None
-            and (perfect or present)
-            and not word.endswith("ed")
-            or (r.date is None and perfect)
-        ):
+        if r.date is None and (perfect or present):
             r.date = TimeExpr(
                 r.start,
                 r.start + len(r.trigger),

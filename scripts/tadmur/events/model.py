@@ -51,13 +51,11 @@ class Report:
     doubtful: bool = False
     territory: str | None = None  # gain | loss | expel
     holder: str | None = None  # who holds the place afterwards (territorial reports)
-    modifier: bool = (
-        False  # a participle describing a thing ("weapons seized by X"): never dated by the clause
-    )
+    # a participle describing a thing ("weapons seized by X"): never dated by its clause
+    modifier: bool = False
     later: bool = False  # "... and later blew up": a later time than the sentence's other reports
-    also_at: tuple[
-        int, ...
-    ] = ()  # triggers of reports folded into this one (an air strike and what it destroyed)
+    # triggers of reports folded into this one (an air strike and the weapons it destroyed)
+    also_at: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:

@@ -207,6 +207,7 @@ def _report(s, et, hit, clause, places, weapons, actors, n_clauses) -> tuple[Rep
             return None
     if et.id == "capture-of-materiel" and after_places and not after_weapons:
         return None  # "captured Palmyra": a territorial report, not materiel
+    art = s.kb.article(s.article)
     rep = Report(
         et.id,
         et.family,
@@ -218,9 +219,9 @@ def _report(s, et, hit, clause, places, weapons, actors, n_clauses) -> tuple[Rep
         trig.group(0),
         s.role,
         s.speaker,
-        s.kb.article(s.article).published,
-        outlet=s.kb.article(s.article).outlet,
-        added=s.kb.article(s.article).added,
+        art.published,
+        outlet=art.outlet,
+        added=art.added,
         doubtful=s.doubtful,
         claimant=s.claimant,
         territory=et.territory,

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..kb import KB, Mention
 from .model import Ref
-from .vocabulary import Vocabulary, words
+from .vocabulary import Vocabulary
 
 CLAUSE_BREAK = re.compile(
     r";|\s[—–]\s|,?\s(?:after|before|when|while|but|however|following|whereas|although|which|where|as)\s",
@@ -104,7 +104,7 @@ def sentence_refs(
         and kb.entities[r.entity].type in ("city", "town")
     ]
     for kind, phrases in vocab.anaphora.items():
-        for m in words([re.escape(p) for p in sorted(phrases, key=len, reverse=True)]).finditer(sentence):
+        for m in phrases.finditer(sentence):
             if kind == "city" and sentence[m.end() : m.end() + 4] == " of ":
                 continue  # "the city of al-Tabqa" names its city
             # "the city" is the last city named before it, in this sentence or the paragraph.
@@ -145,16 +145,11 @@ def grounded(kb: KB, sentence: str, ref: Ref, vocab: Vocabulary) -> bool:
 
 
 def figures(sentence: str, vocab: Vocabulary) -> list[dict]:
-    kinds = [k for k, verbs in vocab.figures.items() if words(verbs).search(sentence)]
+    kinds = [k for k, verbs in vocab.figures.items() if verbs.search(sentence)]
     if not kinds:
         return []
-    pat = re.compile(
-        r"(?<![\w.-])(?P<n>\d[\d,]*|a hundred|hundreds of|dozens of|a handful of)\s+(?:[\w-]+\s+){0,3}?"
-        r"(?P<noun>" + "|".join(map(re.escape, vocab.figure_nouns)) + r")\b",
-        re.I,
-    )
     out = []
-    for m in pat.finditer(sentence):
+    for m in vocab.figure_count.finditer(sentence):
         raw = m.group("n").lower()
         count = int(raw.replace(",", "")) if raw[0].isdigit() else None
         out.append({"count": count, "text": m.group(0), "what": m.group("noun").lower(), "kind": kinds[0]})
@@ -168,10 +163,7 @@ def claimant(sentence: str, actors: list[Ref], vocab: Vocabulary) -> str | None:
         after = [r for r in actors if r.start >= at and not r.anaphor]
         if after:
             return min(after, key=lambda r: r.start).entity
-    verbs = "|".join(map(re.escape, vocab.claim_verbs))
     for r in actors:
-        if not r.anaphor and re.match(
-            r"\s*(?:has |have |had )?(?:" + verbs + r")\b", low[r.end : r.end + 25]
-        ):
+        if not r.anaphor and vocab.claim_after.match(low[r.end : r.end + 25]):
             return r.entity
     return None

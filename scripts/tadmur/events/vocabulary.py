@@ -46,7 +46,6 @@ class Vocabulary:
     participle_followers: frozenset[str]
     territorial_types: set[str]
     no_ground_force: re.Pattern
-    claim_verbs: list[str]
     not_the_agent_across: re.Pattern
     object_gap_words: frozenset[str]
     sequence: re.Pattern
@@ -55,9 +54,10 @@ class Vocabulary:
     metonymy_relation: str
     metonymy_after: re.Pattern
     metonymy_before: re.Pattern
-    anaphora: dict[str, list[str]]
-    figures: dict[str, list[str]]
-    figure_nouns: list[str]
+    anaphora: dict[str, re.Pattern]  # kind -> its phrases, longest first
+    figures: dict[str, re.Pattern]  # kind of figure -> the verbs that make a number one
+    figure_count: re.Pattern  # "<number> <up to 3 words> <noun>"
+    claim_after: re.Pattern  # "X said", "X has claimed" (matched right after the actor)
     confidence: dict[str, float]
 
     def type(self, type_id: str) -> EventType:
@@ -136,7 +136,6 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
         participle_followers=frozenset(w.lower() for w in d["participle_followers"]),
         territorial_types=set(d["territorial_actor_types"]),
         no_ground_force=compiled(["no_ground_force"], lambda: words(d["no_ground_force"])),
-        claim_verbs=list(d["claim_before"]),
         not_the_agent_across=compiled(["not_the_agent_across"], lambda: words(d["not_the_agent_across"])),
         object_gap_words=frozenset(w.lower() for w in d["object_gap_words"]),
         sequence=compiled(
@@ -154,8 +153,20 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
             ["metonymy", "before"],
             lambda: re.compile(r"(?:" + "|".join(d["metonymy"]["before"]) + r")\b", re.I),
         ),
-        anaphora={k: list(v) for k, v in d["anaphora"].items()},
-        figures={k: list(v) for k, v in d["figures"].items()},
-        figure_nouns=list(d["figure_nouns"]),
+        anaphora={
+            k: compiled(
+                ["anaphora", k], lambda v=v: words([re.escape(p) for p in sorted(v, key=len, reverse=True)])
+            )
+            for k, v in d["anaphora"].items()
+        },
+        figures={k: compiled(["figures", k], lambda v=v: words(v)) for k, v in d["figures"].items()},
+        figure_count=re.compile(
+            r"(?<![\w.-])(?P<n>\d[\d,]*|a hundred|hundreds of|dozens of|a handful of)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?P<noun>" + "|".join(map(re.escape, d["figure_nouns"])) + r")\b",
+            re.I,
+        ),
+        claim_after=re.compile(
+            r"\s*(?:has |have |had )?(?:" + "|".join(map(re.escape, d["claim_before"])) + r")\b", re.I
+        ),
         confidence={k: float(v) for k, v in d["confidence"].items()},
     )

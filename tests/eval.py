@@ -91,6 +91,8 @@ TABLE = (
     ("undated_placeless", "published events with no date and no place", "count"),
     ("entity_recall", "gold entities found (catalogued ones)", "ratio"),
     ("entity_recall_all", "gold entities found (incl. missing from catalog)", "ratio"),
+    ("junk_pages", "pages for names that are not names (not_names.yml)", "count"),
+    ("unreviewed_pages", "unreviewed pages (names the rules found)", "count"),
 )
 
 
@@ -154,6 +156,7 @@ class Gold:
     events: tuple[GoldEvent, ...]
     control: dict[str, tuple[Period, ...]]
     entities: tuple[tuple[str, bool], ...]  # (id, missing_from_catalog)
+    not_names: tuple[str, ...] = ()  # words in the seeds that must never get a page (bylines, readers...)
 
 
 def _ids(value) -> frozenset[str]:
@@ -225,7 +228,11 @@ def load_gold(gold_dir: Path = GOLD_DIR) -> Gold:
                 entities.append((e["id"], bool(e.get("missing_from_catalog"))))
             else:
                 entities.append((str(e), False))
-    return Gold(tuple(events), control, tuple(entities))
+    not_names_path = gold_dir / "not_names.yml"
+    not_names = yaml.safe_load(not_names_path.read_text(encoding="utf-8")) if not_names_path.exists() else []
+    if not isinstance(not_names, list) or not all(isinstance(n, str) for n in not_names):
+        raise ValueError("not_names.yml: expected a list of names")
+    return Gold(tuple(events), control, tuple(entities), tuple(not_names))
 
 
 # ---- the build's events ----------------------------------------------------------------------------------
@@ -434,6 +441,14 @@ def evaluate(knowledge: dict, gold_dir: Path = GOLD_DIR) -> dict:
 
     # entities
     present = {e.get("id") for e in knowledge.get("entities") or []}
+    not_names = {" ".join(n.lower().split()) for n in gold.not_names}
+
+    def spellings(e: dict) -> set[str]:
+        return {" ".join(str(n).lower().split()) for n in [e.get("name", ""), *(e.get("aliases") or [])]}
+
+    all_entities = knowledge.get("entities") or []
+    junk = sorted(e.get("name", "") for e in all_entities if spellings(e) & not_names)
+    unreviewed = sorted(e.get("name", "") for e in all_entities if not e.get("reviewed", True))
     catalogued = [eid for eid, missing in gold.entities if not missing]
     missing_entities = [eid for eid, _ in gold.entities if eid not in present]
 
@@ -465,7 +480,11 @@ def evaluate(knowledge: dict, gold_dir: Path = GOLD_DIR) -> dict:
         "undated_placeless": sum(s.start is None and s.place is None for s in published),
         "entity_recall": _ratio(sum(eid in present for eid in catalogued), len(catalogued)),
         "entity_recall_all": _ratio(len(gold.entities) - len(missing_entities), len(gold.entities)),
+        "junk_pages": len(junk),
+        "unreviewed_pages": len(unreviewed),
         "details": {
+            "junk": junk,
+            "unreviewed": unreviewed,
             "core": core_rows,
             "unmatched": unmatched,
             "false_claims": false,
@@ -517,6 +536,10 @@ def format_report(result: dict) -> str:
     lines += [f"CONTROL  not held then: {x}" for x in d["control_timeline_errors"]]
     if d["missing_entities"]:
         lines.append(f"ENTITIES missing: {', '.join(d['missing_entities'])}")
+    if d["junk"]:
+        lines.append(f"JUNK pages: {', '.join(d['junk'])}")
+    if d["unreviewed"]:
+        lines.append(f"UNREVIEWED pages: {', '.join(d['unreviewed'])}")
     lines += [f"WARNING  {x}" for x in d["gold_warnings"]]
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ from eval import GOLD_DIR, ROOT, build_knowledge, evaluate, load_gold, main
 # The levels reached (make eval): a change that does worse on the seeds fails here.
 FLOORS = {"core_recall_dated": 0.79, "core_recall": 0.87, "precision": 0.95, "entity_recall": 0.98}
 CEILINGS = {"false_claims": 0, "undated_placeless": 0, "duplicates": 0, "control_violations": 0,
-            "control_timeline_errors": 0}
+            "control_timeline_errors": 0, "junk_pages": 0}
 
 # ---- a small answer key --------------------------------------------------------------------------------
 

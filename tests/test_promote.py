@@ -15,8 +15,8 @@ from tadmur.yamlio import load_yaml, yaml_quote
 # capitalised phrase seen twice that no rule classifies (a weak candidate: no page, kind unknown).
 BODY = (
     "Fighters of the Qarmoush Brigade seized the Tell Zafran oil field last week.\n\n"
-    "Later the Qarmoush Brigade left the Tell Zafran oilfield. Fighters were seen near Wadi Khanzir "
-    "yesterday, then near Wadi Khanzir again.\n"
+    "Later the Qarmoush Brigade left the Tell Zafran oilfield. Fighters were seen near Jisr Khanzir "
+    "yesterday, then near Jisr Khanzir again.\n"
 )
 
 
@@ -113,16 +113,16 @@ def test_promote_keeps_the_page_and_marks_it_reviewed(root: Path):
 
 def test_a_name_without_a_page_needs_a_kind(root: Path):
     before = snapshot(root / "data" / "catalog")
-    code, out, err = cli(root, "promote", "Wadi Khanzir")
+    code, out, err = cli(root, "promote", "Jisr Khanzir")
     assert code == 1
     assert "--kind" in err
     assert snapshot(root / "data" / "catalog") == before
 
-    code, out, err = cli(root, "promote", "wadi khanzir", "--kind", "place", "--type", "valley")
+    code, out, err = cli(root, "promote", "jisr khanzir", "--kind", "place", "--type", "crossing")
     assert code == 0, err
-    assert "promoted Wadi Khanzir -> data/catalog/places.yml:" in out
-    wadi = catalog(root).entities["wadi-khanzir"]
-    assert (wadi.kind, wadi.type, wadi.aliases) == ("place", "valley", ())
+    assert "promoted Jisr Khanzir -> data/catalog/places.yml:" in out
+    wadi = catalog(root).entities["jisr-khanzir"]
+    assert (wadi.kind, wadi.type, wadi.aliases) == ("place", "crossing", ())
 
 
 def test_a_catalogued_name_is_refused_and_nothing_changes(root: Path):

@@ -46,10 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="generate docs/, build site/ and site-offline/ with MkDocs (--strict)")
     site.add_argument("--no-strict", action="store_true")
     sub.add_parser("gazetteer", help="regenerate data/catalog/places-gazetteer.yml from GeoNames")
+    sub.add_parser("given-names", help="regenerate data/names/given-names.txt (needs requirements-data.txt)")
     # Contributor commands live in their own modules; each adds its sub-command and sets `func`.
-    from . import add, promote, serve
+    from . import add, promote, reject, serve
 
-    for module in (add, promote, serve):
+    for module in (add, promote, reject, serve):
         module.register(sub)
     args = parser.parse_args(argv)
     project = Project(args.root.resolve())
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import gazetteer
 
             gazetteer.main()
+        elif args.command == "given-names":
+            from . import givennames
+
+            givennames.main(project.root)
     except BuildError as exc:
         for line in str(exc).split("\n"):
             print(f"error: {line}", file=sys.stderr)

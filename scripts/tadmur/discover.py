@@ -1,9 +1,10 @@
 """Find names the catalog lacks, with rules that read the text (data/rules/discovery.yml).
 
-Strong rules (group heads like Front/Movement/Army, Arabic group prefixes like Jaish/Liwa, a title
-before a person's name, a place head like "oil field" or "air base", "the town of X", weapon
-designations like S-125 or T-62) yield Findings that become unreviewed entity pages. Other
-capitalised phrases are only Candidates for the review page.
+Strong rules yield Findings that become unreviewed entity pages: group heads (Front, Movement, Army),
+Arabic group prefixes (Jaish, Liwa), a title before a person's name, place heads ("oil field", "air
+base"), "the town of X", weapon designations (S-125, T-62), people without a title (people.py:
+apposition, speaker, "under X", a known given name) and sites, institutions and waters (sites.py).
+Other capitalised phrases are only weak candidates for the review page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .finding import Context, Finding
+from .names import read_given_names
+from .people import apposition, person_in_chain
+from .sites import monuments, site_in_chain, sites_around_places
+from .textkey import alias_key
 from .yamlio import load_yaml, read_text_utf8
 
 _TOKEN = re.compile(r"[\w'’]+(?:[-‐][\w'’]+)*|[^\w\s]")
@@ -21,14 +27,36 @@ _DESIGNATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    start: int
-    end: int
-    name: str
-    kind: str  # actor | weapon | place
-    type: str
-    rule: str
+@dataclass
+class PeopleRules:
+    given: frozenset[str]
+    not_given: set[str]
+    kunya: set[str]
+    particles: set[str]
+    role_nouns: set[str]
+    name_after: re.Pattern
+    speech_after: re.Pattern
+    speech_before: re.Pattern
+    speech_cut: re.Pattern
+    credit_markers: tuple[str, ...]
+    appositive: re.Pattern
+    appositive_before: re.Pattern
+
+
+@dataclass
+class SiteRules:
+    head_of: dict[str, str]
+    head_after: dict[str, str]
+    head_after_lower: dict[str, str]
+    prefix: dict[str, str]
+    institution_heads: dict[str, str]
+    ancient: set[str]
+    monument: re.Pattern
+    monument_types: dict[str, str]
+    facility_near: re.Pattern
+    facility_types: dict[str, str]
+    within_after: re.Pattern
+    within_article_types: set[str]
 
 
 @dataclass
@@ -49,12 +77,74 @@ class DiscoveryRules:
     stop_words: set[str]
     demonyms: set[str]
     review_min_mentions: int
+    people: PeopleRules | None = None
+    sites: SiteRules | None = None
+    rejected: frozenset[str] = frozenset()  # alias keys of names a contributor rejected
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _people_rules(d: dict, base: Path) -> PeopleRules:
+    roles = _alternation(d["role_nouns"])
+    return PeopleRules(
+        given=read_given_names((base / d["given_names_file"]).resolve()),
+        not_given=set(d["not_given_names"]),
+        kunya=set(d["kunya"]),
+        particles=set(d["particles"]),
+        role_nouns=set(d["role_nouns"]),
+        name_after=re.compile(r"\b(?:" + _alternation(d["name_after"]) + r")\s+$", re.I),
+        speech_after=re.compile(r"^\s*,?\s*(?:" + _alternation(d["speech_after"]) + r")\b"),
+        speech_cut=re.compile(r"\s+(?:" + _alternation(d["speech_after"]) + r")\b"),
+        speech_before=re.compile(r"\b(?:" + _alternation(d["speech_before"]) + r")\s*,?\s+$", re.I),
+        credit_markers=tuple(m.lower() for m in d["credit_markers"]),
+        # ", the head of Syria's antiquities department," / ", 82, a spokesman for the YPG"
+        appositive=re.compile(
+            r"^\s*,\s*(?:\d{1,3}\s*,\s*)?(?:who\s+(?:is|was)\s+)?(?P<role>(?:(?:the|a|an)\s+)?"
+            r"(?:[\w'’-]+\s+){0,4}?(?:" + roles + r")\b[^,;.()\"“”]{0,90})"
+        ),
+        # "said the executive director of that London-based group, X"
+        appositive_before=re.compile(
+            r"(?P<role>\b(?:" + roles + r")\b[^,;.()\"“”]{0,90}),\s*$"
+        ),
+    )
+
+
+def _site_rules(d: dict) -> SiteRules:
+    return SiteRules(
+        head_of=dict(d["head_of"]),
+        head_after=dict(d["head_after"]),
+        head_after_lower=dict(d["head_after_lower"]),
+        prefix=dict(d["prefix"]),
+        institution_heads=dict(d["institution_heads"]),
+        ancient=set(d["ancient"]),
+        monument=re.compile(
+            r"\bthe\s+(?:(?:ancient|famous|old|historic|celebrated|great|Roman)\s+)?"
+            r"(?P<type>" + _alternation(d["monument_types"]) + r")\b",
+            re.I,
+        ),
+        monument_types={k.lower(): v for k, v in d["monument_types"].items()},
+        facility_near=re.compile(
+            r"\bthe\s+(?P<type>" + _alternation(d["facility_near"]) + r")\s+(?:"
+            + _alternation(d["near_words"]) + r")\s+$",
+            re.I,
+        ),
+        facility_types={k.lower(): v for k, v in d["facility_near"].items()},
+        within_after=re.compile(r"^\s+(?:" + _alternation(d["within_words"]) + r")\s+$", re.I),
+        within_article_types=set(d["within_article_types"]),
+    )
 
 
 def load_discovery_rules(path: Path) -> DiscoveryRules:
     name = str(path)
     d = load_yaml(read_text_utf8(path), name)
+    rejected_path = path.parent / "rejected.yml"
+    rejected = load_yaml(read_text_utf8(rejected_path), str(rejected_path)) if rejected_path.exists() else {}
     try:
+        names = (rejected or {}).get("names") or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise BuildError(rejected_path, None, "'names' must be a list of names")
         return DiscoveryRules(
             group_heads=set(d["group_heads"]),
             organisation_heads=set(d["organisation_heads"]),
@@ -72,9 +162,17 @@ def load_discovery_rules(path: Path) -> DiscoveryRules:
             stop_words=set(d["stop_words"]),
             demonyms=set(d["demonyms"]),
             review_min_mentions=int(d["review_min_mentions"]),
+            people=_people_rules(d["people"], path.parent) if "people" in d else None,
+            sites=_site_rules(d["sites"]) if "sites" in d else None,
+            rejected=frozenset(alias_key(n) for n in names),
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise BuildError(name, None, f"missing or malformed rule {exc}") from None
+
+
+def _is_title(tok: str, rules: DiscoveryRules) -> bool:
+    """"commander", "President", "Director-General": a word that puts a person's name after it."""
+    return tok in rules.person_titles or re.split(r"[-‐]", tok)[0] in rules.person_titles
 
 
 def _is_name_token(tok: str, rules: DiscoveryRules) -> bool:
@@ -110,6 +208,14 @@ def _chains(tokens, rules: DiscoveryRules, masked):
                 and _is_name_token(tokens[k + 1][0], rules)
             ):
                 k += 1
+            elif (  # "Valley of the Tombs", "Institute for the Study of War": two connectors, then a name
+                tokens[k][0] in ("of", "for", "on", "de", "du")
+                and k + 2 < n
+                and tokens[k + 1][0] in ("the", "la", "le")
+                and not masked(k + 2)
+                and _is_name_token(tokens[k + 2][0], rules)
+            ):
+                k += 2
             else:
                 break
         yield i, j
@@ -128,9 +234,14 @@ def _strip_to_name(tokens, i, j, rules: DiscoveryRules):
 
 
 def discover(
-    sentence: str, masked_spans: list[tuple[int, int]], rules: DiscoveryRules, sentence_initial: int = 0
+    sentence: str,
+    masked_spans: list[tuple[int, int]],
+    rules: DiscoveryRules,
+    sentence_initial: int = 0,
+    ctx: Context | None = None,
 ) -> tuple[list[Finding], list[tuple[int, int, str]]]:
     """Findings (strong rules) and weak candidates (start, end, text) in one sentence."""
+    ctx = ctx or Context()
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
     in_mask = [any(s < t[2] and t[1] < e for s, e in masked_spans) for t in tokens]
 
@@ -140,15 +251,29 @@ def discover(
     findings: list[Finding] = []
     weak: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = list(masked_spans)
+    lowered = sentence.lower()
+    credit = rules.people is not None and any(m in lowered for m in rules.people.credit_markers)
 
-    def add(start: int, end: int, name: str, kind: str, typ: str, rule: str) -> None:
-        if any(s < end and start < e for s, e in taken):
+    def add(start: int, end: int, name: str, kind: str, typ: str, rule: str, **extra) -> None:
+        spans = [(f.start, f.end) for f in findings] if extra.get("absorbs") else taken
+        if any(s < end and start < e for s, e in spans) or alias_key(name) in rules.rejected:
             return
         taken.append((start, end))
-        findings.append(Finding(start, end, name, kind, typ, rule))
+        findings.append(Finding(start, end, name, kind, typ, rule, **extra))
 
     def text(i: int, j: int) -> str:
         return sentence[tokens[i][1] : tokens[j][2]]
+
+    def add_person(start: int, end: int, title: tuple[int, int]) -> None:
+        """A person after a title: the apposition's role if there is one, else the title."""
+        role, span = None, None
+        if rules.people is not None:
+            role, span, _rule = apposition(sentence[:start], sentence[end:], start, end, rules.people)
+        if role is None:
+            span = title
+            role = sentence[title[0] : title[1]]
+        name = sentence[start:end]
+        add(start, end, name, "actor", "person", "title before name", role=role, role_span=span)
 
     def lower_words_at(k: int, words: list[str]) -> bool:
         return all(k + x < len(tokens) and tokens[k + x][0] == w for x, w in enumerate(words))
@@ -164,6 +289,10 @@ def discover(
         if "-" in des or any(w in rules.weapon_nouns for w in after):
             add(m.start(), m.end(), _canonical_designation(des), "weapon", "weapon system", "designation")
 
+    if rules.sites is not None:
+        for f in sites_around_places(sentence, tokens, rules, ctx):
+            add(f.start, f.end, f.name, f.kind, f.type, f.rule, **_extra(f))
+
     for i, j in _chains(tokens, rules, masked):
         i, j = _strip_to_name(tokens, i, j, rules)
         if i > j:
@@ -172,25 +301,26 @@ def discover(
         if all(w in rules.demonyms or w.lower() in rules.connectors for w in words):
             continue  # "Russian base", "Syrian": an adjective, not a name
         # Person: a title inside or just before the chain, then 2..N name tokens.
-        title_at = max((k for k in range(i, j + 1) if tokens[k][0] in rules.person_titles), default=None)
+        title_at = max((k for k in range(i, j + 1) if _is_title(tokens[k][0], rules)), default=None)
         before = tokens[i - 1][0] if i > 0 else ""
-        if title_at is not None and 2 <= j - title_at <= rules.person_max_tokens:
-            add(
-                tokens[title_at + 1][1],
-                tokens[j][2],
-                text(title_at + 1, j),
-                "actor",
-                "person",
-                "title before name",
-            )
+        if title_at is not None and 2 <= j - title_at <= rules.person_max_tokens and not credit:
+            # The title is the person's role, with the catalogued name just before it ("Homs Governor").
+            r0 = next((s for s, e in masked_spans if sentence[e : tokens[i][1]] == " "), tokens[i][1])
+            add_person(tokens[title_at + 1][1], tokens[j][2], (r0, tokens[title_at][2]))
             continue
         if (
             title_at is None
-            and before in rules.person_titles
+            and _is_title(before, rules)
             and 2 <= j - i + 1 <= rules.person_max_tokens
             and words[-1] not in rules.group_heads
+            and not credit
         ):
-            add(tokens[i][1], tokens[j][2], text(i, j), "actor", "person", "title before name")
+            add_person(tokens[i][1], tokens[j][2], (tokens[i - 1][1], tokens[i - 1][2]))
+            continue
+        # Sites, buildings, institutions and waters: "Temple of Bel", "Palmyra Museum", "Lake Assad".
+        site = site_in_chain(sentence, tokens, i, j, rules, ctx) if rules.sites is not None else None
+        if site is not None:
+            add(site.start, site.end, site.name, site.kind, site.type, site.rule, **_extra(site))
             continue
         # Place: capitalised head inside the chain, or a lowercase head right after it.
         if len(words) >= 2 and words[-1] in rules.place_heads_cap and words[0] not in rules.place_heads_cap:
@@ -222,9 +352,35 @@ def discover(
         if len(words) >= 2 and words[-1] in rules.organisation_heads:
             add(tokens[i][1], tokens[j][2], text(i, j), "actor", "organisation", "organisation head")
             continue
-        if len(words) >= 2 and tokens[i][1] > 0:
+        opener = re.split(r"[-‐]", words[0])[0]
+        if len(words) >= 3 and opener in rules.organisation_heads and words[1] in ("of", "for", "on"):
+            add(tokens[i][1], tokens[j][2], text(i, j), "actor", "organisation", "organisation head")
+            continue  # "Institute for the Study of War", "Directorate-General of Antiquities"
+        person = (
+            person_in_chain(sentence, tokens, i, j, rules, ctx)
+            if rules.people is not None and not credit
+            else None
+        )
+        if person is not None:
+            add(person.start, person.end, person.name, "actor", "person", person.rule, **_extra(person))
+            continue
+        if len(words) >= 2 and tokens[i][1] > 0 and alias_key(text(i, j)) not in rules.rejected:
             weak.append((tokens[i][1], tokens[j][2], text(i, j)))
+    if rules.sites is not None:
+        for f in monuments(sentence, rules, ctx):
+            add(f.start, f.end, f.name, f.kind, f.type, f.rule, **_extra(f))
+    findings.sort(key=lambda f: f.start)
     return findings, weak
+
+
+def _extra(f: Finding) -> dict:
+    return {
+        "role": f.role,
+        "role_span": f.role_span,
+        "within": f.within,
+        "lookups": f.lookups,
+        "absorbs": f.absorbs,
+    }
 
 
 def _canonical_designation(des: str) -> str:

@@ -1,17 +1,31 @@
 """Stage 3: find entity mentions in one ingested Document.
 
-`extract(doc, matcher, rules)` runs the catalog matcher and the discovery rules over every sentence
-of every scanned paragraph. It returns plain records; the knowledge base stage merges them across
-documents. Per-document and pure, so documents can be processed independently.
+`extract(doc, matcher, rules, lexicon)` runs the catalog matcher and the discovery rules over every
+sentence of every scanned paragraph. It returns plain records; the knowledge base stage merges them
+across documents. Per-document and pure, so documents can be processed independently.
+
+Besides the names themselves it records what the text says around them: a capital standing for its
+government ("Moscow said") is credited to the government; a person's role in an apposition and the
+catalogued organisation in it; the place a site stands in; and a person's surname used alone later in
+the article ("Abdulkarim said") as a mention of that person.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .catalog import Catalog
 from .discover import DiscoveryRules, discover
+from .finding import Context
 from .ingest import Document
 from .matcher import Matcher
+from .metonymy import is_metonymic, seats
+from .names import translit_key
+
+SETTLEMENTS = ("city", "town", "village")
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,11 @@ class RawMention:
     role: str
     rule: str | None = None
     type: str | None = None
+    metonym: str | None = None  # the city whose name stands for this government here
+    described: str | None = None  # a discovered person's role, as the apposition gives it
+    affiliation: tuple[tuple[str, str], ...] = ()  # (catalogued actor, relation) from that role
+    within: str | None = None  # the catalogued place a discovered site stands in
+    lookups: tuple[str, ...] = ()  # other names the catalog may know a discovered name by
 
 
 @dataclass
@@ -35,42 +54,161 @@ class DocExtraction:
     weak: list[tuple[str, int, str]] = field(default_factory=list)  # (text, paragraph, sentence text)
 
 
-def extract(doc: Document, matcher: Matcher, rules: DiscoveryRules) -> DocExtraction:
+@dataclass(frozen=True)
+class Lexicon:
+    """What extraction knows of the catalog besides its names: kinds, types, seats of government."""
+
+    entities: dict = field(default_factory=dict)  # id -> Entity
+    lookup: Callable[[str], str | None] = lambda _name: None
+    seat_of: dict[str, str] = field(default_factory=dict)
+    metonymy_after: re.Pattern | None = None
+    metonymy_before: re.Pattern | None = None
+
+    @classmethod
+    def of(cls, catalog: Catalog, vocab=None) -> Lexicon:
+        if vocab is None:
+            return cls(catalog.entities, catalog.lookup)
+        return cls(
+            catalog.entities,
+            catalog.lookup,
+            seats(catalog.entities, vocab.metonymy_relation),
+            vocab.metonymy_after,
+            vocab.metonymy_before,
+        )
+
+    def known(self, name: str) -> tuple[str, str] | None:
+        eid = self.lookup(name)
+        return (eid, self.entities[eid].kind) if eid in self.entities else None
+
+    def settlement(self, eid: str) -> bool:
+        e = self.entities.get(eid)
+        return e is not None and e.kind == "place" and e.type in SETTLEMENTS
+
+    def government(self, sentence: str, start: int, end: int, eid: str) -> str | None:
+        gov = self.seat_of.get(eid)
+        if gov and self.metonymy_after is not None:
+            if is_metonymic(sentence, start, end, self.metonymy_after, self.metonymy_before):
+                return gov
+        return None
+
+
+def extract(
+    doc: Document, matcher: Matcher, rules: DiscoveryRules, lexicon: Lexicon | None = None
+) -> DocExtraction:
+    lex = lexicon or Lexicon()
     out = DocExtraction(doc.article.id)
+    sentences = []
     for para in doc.scanned():
         for si, (s0, s1) in enumerate(para.sentences):
             sent = para.text[s0:s1]
-            matches = matcher.find(sent)
-            for m in matches:
-                out.mentions.append(
-                    RawMention(
-                        m.entity_id,
-                        doc.article.id,
-                        para.n,
-                        si,
-                        s0 + m.start,
-                        s0 + m.end,
-                        m.surface,
-                        para.role,
-                    )
+            sentences.append((para, si, s0, sent, matcher.find(sent)))
+    counts = Counter(
+        m.entity_id
+        for para, _si, _s0, sent, ms in sentences
+        if para.role == "body"
+        for m in ms
+        if not lex.government(sent, m.start, m.end, m.entity_id)
+    )
+    main = [eid for eid, _n in counts.most_common() if lex.settlement(eid)]
+    doc_place = (main[0], lex.entities[main[0]].name) if main else None
+
+    taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    surnames: dict[str, str] = {}  # translit key of a discovered person's surname -> the person's ref
+    for para, si, s0, sent, matches in sentences:
+        places = tuple(
+            (m.start, m.end, m.entity_id, lex.entities[m.entity_id].name)
+            for m in matches
+            if lex.settlement(m.entity_id)
+        )
+        ctx = Context(role=para.role, known=lex.known, places=places, doc_place=doc_place)
+        findings, weak = discover(sent, [(m.start, m.end) for m in matches], rules, ctx=ctx)
+        absorbed = [(f.start, f.end) for f in findings if f.absorbs]
+        spans = taken.setdefault((para.n, si), [])
+        for m in matches:
+            if any(s < m.end and m.start < e for s, e in absorbed):
+                continue  # "Palmyra Museum": the museum's name, not a mention of the city
+            gov = lex.government(sent, m.start, m.end, m.entity_id)
+            out.mentions.append(
+                RawMention(
+                    gov or m.entity_id,
+                    doc.article.id,
+                    para.n,
+                    si,
+                    s0 + m.start,
+                    s0 + m.end,
+                    m.surface,
+                    para.role,
+                    metonym=m.entity_id if gov else None,
                 )
-            findings, weak = discover(sent, [(m.start, m.end) for m in matches], rules)
-            for f in findings:
-                out.mentions.append(
-                    RawMention(
-                        f"new:{f.kind}:{f.name}",
-                        doc.article.id,
-                        para.n,
-                        si,
-                        s0 + f.start,
-                        s0 + f.end,
-                        sent[f.start : f.end],
-                        para.role,
-                        f.rule,
-                        f.type,
-                    )
+            )
+            spans.append((m.start, m.end))
+        for f in findings:
+            ref = f"new:{f.kind}:{f.name}"
+            out.mentions.append(
+                RawMention(
+                    ref,
+                    doc.article.id,
+                    para.n,
+                    si,
+                    s0 + f.start,
+                    s0 + f.end,
+                    sent[f.start : f.end],
+                    para.role,
+                    f.rule,
+                    f.type,
+                    described=f.role,
+                    affiliation=_affiliation(f, matches, lex, sent),
+                    within=f.within,
+                    lookups=f.lookups,
                 )
-            for _s, _e, text in weak:
-                out.weak.append((text, para.n, sent))
+            )
+            spans.append((f.start, f.end))
+            if f.type == "person":
+                surnames.setdefault(translit_key(f.name.split()[-1]), ref)
+        for _s, _e, text in weak:
+            out.weak.append((text, para.n, sent))
+    if surnames:
+        _surname_mentions(out, sentences, taken, surnames)
     out.mentions.sort(key=lambda m: (m.paragraph, m.start))
     return out
+
+
+def _affiliation(f, matches, lex: Lexicon, sent: str) -> tuple[tuple[str, str], ...]:
+    """Catalogued actors inside a person's role: "spokesman for the YPG" -> (ypg, "spokesman for")."""
+    if f.role_span is None:
+        return ()
+    r0, r1 = f.role_span
+    out = []
+    for m in matches:
+        e = lex.entities.get(m.entity_id)
+        if e is not None and e.kind == "actor" and r0 <= m.start and m.end <= r1:
+            relation = re.sub(r"\s+(?:the|a|an|its|their)$", "", sent[r0 : m.start].strip(" ,"))
+            after = sent[m.end : r1].strip(" ,")
+            if not relation and after:  # "Hezbollah commander": the title follows the group
+                relation = f"{after} of"
+            out.append((m.entity_id, relation or "affiliated with"))
+    return tuple(out)
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])(?:(?:al|el|ad|ar|as|ash|at|az)[-‐])?[A-Z][\w'’-]*")
+
+
+def _surname_mentions(out: DocExtraction, sentences, taken, surnames: dict[str, str]) -> None:
+    """A discovered person's surname alone elsewhere in the article ("Abdulkarim said") names them."""
+    for para, si, s0, sent, _matches in sentences:
+        if para.role not in ("body", "caption"):
+            continue
+        spans = taken[(para.n, si)]
+        for m in _CAPITALISED.finditer(sent):
+            word = re.sub(r"['’]s$", "", m.group())
+            end = m.start() + len(word)
+            if any(s < end and m.start() < e for s, e in spans):
+                continue
+            ref = surnames.get(translit_key(word))
+            if ref is None or len(word) < 4:
+                continue
+            out.mentions.append(
+                RawMention(ref, out.article, para.n, si, s0 + m.start(), s0 + end, word, para.role, "surname",
+                           "person")
+            )
+            spans.append((m.start(), end))

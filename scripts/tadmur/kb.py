@@ -15,11 +15,15 @@ from dataclasses import dataclass, field, replace
 from .catalog import Catalog, Entity
 from .extract import DocExtraction, RawMention
 from .ingest import Document
+from .names import translit_key
 from .seeds import Article
 from .slug import slugify
 from .textkey import alias_key
 
 TOP_COOCCURRING = 12
+# Rules whose matched words are not a name of their own ("airbase" in "the airbase near X", a surname
+# alone): they never become aliases.
+GENERIC_SURFACE = {"surname", "facility near place", "monument type"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Mention:
     end: int
     surface: str
     role: str
+    metonym: str | None = None  # the city whose name stands for this government here ("Moscow said")
 
 
 @dataclass
@@ -42,6 +47,7 @@ class ReviewItem:
     count: int
     entity: str | None  # page id when the name got an unreviewed page
     example: str  # "article-id#pN"
+    quote: str = ""  # the sentence it was found in
 
 
 @dataclass
@@ -66,10 +72,97 @@ class KB:
         return self._by_id[article_id]
 
 
-def _discovered_key(kind: str, name: str) -> str:
+def _discovered_key(kind: str, name: str, typ: str | None = None) -> str:
     if kind == "weapon":
         return "weapon:" + re.sub(r"[^A-Z0-9]", "", name.upper())
+    if typ == "person":  # spellings of one name are one person (names.translit_key says when)
+        return f"{kind}:~" + translit_key(name)
     return f"{kind}:" + re.sub(r"^the ", "", alias_key(name))
+
+
+def _person_index(catalog: Catalog) -> dict[str, str]:
+    """Transliteration key of every catalogued person's name and alias -> its id."""
+    out: dict[str, str] = {}
+    for e in catalog.entities.values():
+        if e.kind == "actor" and e.type == "person":
+            for n in e.names():
+                out.setdefault(translit_key(n), e.id)
+    return out
+
+
+def _catalogued(
+    catalog: Catalog, m: RawMention, name: str, people: dict[str, str], cache: dict
+) -> str | None:
+    for n in (name, m.surface, *m.lookups):
+        if found := catalog.lookup(n):
+            return found
+    if m.type == "person":
+        return people.get(translit_key(name))
+    if m.ref.split(":", 2)[1] != "place" or not m.within or not m.type:
+        return None
+    if (m.type, m.within) not in cache:
+        cache[(m.type, m.within)] = _catalogued_site(catalog, m.type, m.within)
+    return cache[(m.type, m.within)]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", alias_key(text)))
+
+
+def _catalogued_site(catalog: Catalog, typ: str, within: str) -> str | None:
+    """A site found in a catalogued place is the one catalogued place whose names hold both its type and
+    the place's name: "the triumphal arch" in Palmyra is the "Monumental Arch of Palmyra"."""
+    if within not in catalog.entities:
+        return None
+    wanted = _words(typ) | _words(catalog.entities[within].name)
+    hits = [
+        e.id
+        for e in catalog.entities.values()
+        if e.kind == "place" and e.id != within and any(wanted <= _words(n) for n in e.names())
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _sentence(docs: dict[str, Document], m: RawMention) -> str:
+    doc = docs.get(m.article)
+    para = next((p for p in doc.paragraphs if p.n == m.paragraph), None) if doc else None
+    if para is None or m.sentence >= len(para.sentences):
+        return ""
+    s0, s1 = para.sentences[m.sentence]
+    return para.text[s0:s1]
+
+
+def _discovered_entity(eid: str, kind: str, ms: list[RawMention]) -> Entity:
+    # The spelling used most; on a tie, the one the earliest article uses.
+    names = Counter(m.ref.split(":", 2)[2] for m in ms)
+    first = {n: i for i, n in reversed(list(enumerate(m.ref.split(":", 2)[2] for m in ms)))}
+    name = sorted(names.items(), key=lambda kv: (-kv[1], first[kv[0]]))[0][0]
+    found = [m for m in ms if m.rule != "surname"] or ms
+    rule = Counter(m.rule for m in found).most_common(1)[0][0]
+    typ = Counter(m.type for m in found).most_common(1)[0][0]
+    roles = Counter(m.described for m in found if m.described)
+    within = Counter(m.within for m in found if m.within)
+    affiliation: dict[str, str] = {}
+    for m in found:
+        for target, relation in m.affiliation:
+            affiliation.setdefault(target, relation)
+    described = ""
+    if roles:
+        role = sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        described = f"Described in the articles as {role}. "
+    return Entity(
+        id=eid,
+        kind=kind,
+        name=name,
+        type=typ or "",
+        description=f"{described}Found in the articles by the '{rule}' rule; not yet reviewed or catalogued.",
+        aliases=tuple(sorted({m.surface for m in ms if m.rule not in GENERIC_SURFACE} - {name})),
+        affiliation=tuple(sorted(affiliation.items())),
+        within=sorted(within.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if within else None,
+        reviewed=False,
+        origin=f"rule: {rule}",
+        rule=rule,
+    )
 
 
 def build_kb(
@@ -90,14 +183,16 @@ def build_kb(
     groups: dict[str, list[RawMention]] = defaultdict(list)
     resolved: dict[int, str] = {}
     all_raw = [m for ex in extractions for m in ex.mentions]
+    people = _person_index(catalog)
+    sites_cache: dict = {}
     for idx, m in enumerate(all_raw):
         if m.ref.startswith("new:"):
             _, kind, name = m.ref.split(":", 2)
-            known = catalog.lookup(name) or catalog.lookup(m.surface)
+            known = _catalogued(catalog, m, name, people, sites_cache)
             if known:
                 resolved[idx] = known
             else:
-                groups[_discovered_key(kind, name)].append(m)
+                groups[_discovered_key(kind, name, m.type)].append(m)
         else:
             resolved[idx] = m.ref
     entities: dict[str, Entity] = {}
@@ -107,33 +202,30 @@ def build_kb(
     for key in sorted(groups):
         ms = groups[key]
         kind = key.split(":", 1)[0]
-        names = Counter(m.ref.split(":", 2)[2] for m in ms)
-        name = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        base = slugify(name)
+        draft = _discovered_entity("", kind, ms)
+        base = slugify(draft.name)
         eid, n = base, 2
         while eid in used_ids:
             eid, n = f"{base}-{n}", n + 1
         used_ids.add(eid)
         key_to_id[key] = eid
-        rule = Counter(m.rule for m in ms).most_common(1)[0][0]
-        typ = Counter(m.type for m in ms).most_common(1)[0][0]
-        surfaces = sorted({m.surface for m in ms} - {name})
-        entities[eid] = Entity(
-            id=eid,
-            kind=kind,
-            name=name,
-            type=typ or "",
-            description=f"Found in the articles by the '{rule}' rule; not yet reviewed or catalogued.",
-            aliases=tuple(surfaces),
-            reviewed=False,
-            origin=f"rule: {rule}",
-            rule=rule,
+        entities[eid] = replace(draft, id=eid)
+        first = next(m for m in ms if m.rule != "surname")
+        review.append(
+            ReviewItem(
+                draft.name,
+                kind,
+                draft.rule or "",
+                len(ms),
+                eid,
+                f"{first.article}#p{first.paragraph}",
+                _sentence(docs, first),
+            )
         )
-        review.append(ReviewItem(name, kind, rule, len(ms), eid, f"{ms[0].article}#p{ms[0].paragraph}"))
     for idx, m in enumerate(all_raw):
         if idx not in resolved:
             _, kind, name = m.ref.split(":", 2)
-            resolved[idx] = key_to_id[_discovered_key(kind, name)]
+            resolved[idx] = key_to_id[_discovered_key(kind, name, m.type)]
 
     wrong_used: set[int] = set()
 
@@ -152,7 +244,7 @@ def build_kb(
 
     mentions = sorted(
         {
-            Mention(eid, m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role)
+            Mention(eid, m.article, m.paragraph, m.sentence, m.start, m.end, m.surface, m.role, m.metonym)
             for i, m in enumerate(all_raw)
             if not is_wrong(eid := redirect.get(resolved[i], resolved[i]), m)
         },
@@ -218,16 +310,16 @@ def build_kb(
 
     # 4. Review queue: unreviewed pages plus weak candidates seen often enough.
     weak = Counter()
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, tuple[str, str]] = {}
     for ex in extractions:
-        for text, para, _sent in ex.weak:
+        for text, para, sent in ex.weak:
             if catalog.lookup(text):
                 continue
             weak[text] += 1
-            first_seen.setdefault(text, f"{ex.article}#p{para}")
+            first_seen.setdefault(text, (f"{ex.article}#p{para}", sent))
     named = {alias_key(e.name) for e in kb.entities.values()}
     for text, count in sorted(weak.items()):
         if count >= review_min_mentions and alias_key(text) not in named:
-            review.append(ReviewItem(text, "unknown", "capitalised phrase", count, None, first_seen[text]))
+            review.append(ReviewItem(text, "unknown", "capitalised phrase", count, None, *first_seen[text]))
     kb.review = sorted(review, key=lambda r: (r.entity is None, r.kind, r.name))
     return kb

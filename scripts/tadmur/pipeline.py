@@ -30,7 +30,7 @@ from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
 from .export import dumps, export
-from .extract import extract
+from .extract import Lexicon, extract
 from .ingest import ingest, load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
@@ -87,7 +87,9 @@ def generate(project: Project) -> BuildResult:
     docs = {a.id: ingest(a, ingest_rules) for a in articles}
     lap("ingest")
     matcher = Matcher(list(catalog.entities.values()))
-    extractions = [extract(docs[a.id], matcher, disc_rules) for a in articles]
+    vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
+    lexicon = Lexicon.of(catalog, vocab)
+    extractions = [extract(docs[a.id], matcher, disc_rules, lexicon) for a in articles]
     lap("extract")
     merges = discovered_merges(corr, catalog)
     kb = build_kb(
@@ -101,7 +103,6 @@ def generate(project: Project) -> BuildResult:
     )
     check_entity_refs(corr, kb, kb.wrong_used, merges)
     lap("knowledge base")
-    vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
     found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities)
     previous = _previous_export(project)
     moved = settle_ids(previous, found)

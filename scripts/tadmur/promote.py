@@ -12,6 +12,7 @@ page shows the name as reviewed.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ class Candidate:
     page_id: str | None
     type: str
     aliases: tuple[str, ...]
+    affiliation: tuple[tuple[str, str], ...] = ()  # from the role the articles gave a person
+    within: str | None = None  # the place a found site stands in
+    described: str | None = None  # the role, as the articles gave it
 
     def keys(self) -> set[str]:
         names = {self.name, *self.aliases} | ({self.page_id} if self.page_id else set())
@@ -166,12 +170,16 @@ def promote(
             "choose another with --id"
         )
     how = f"found by the '{cand.rule}' rule" if cand.page_id else f"seen as a {cand.rule}"
+    if not description and cand.described:
+        description = f"{cand.described[:1].upper()}{cand.described[1:]} (as the articles describe them)."
     entry = {
         "id": eid,
         "name": name,
         "type": " ".join((entity_type if entity_type is not None else cand.type).split()),
         "description": " ".join((description or PLACEHOLDER.format(how=how)).split()),
         "aliases": _aliases(name, [cand.name, *cand.aliases, *aliases]),
+        "affiliation": [{"id": t, "relation": r} for t, r in cand.affiliation if t in catalog.entities],
+        "within": cand.within if cand.within in catalog.entities and kind == "place" else None,
     }
     if not entry["description"]:
         raise PromoteError("--description is empty")
@@ -200,14 +208,22 @@ def _candidates(kb) -> list[Candidate]:
             e = kb.entities[item.entity]
             if e.reviewed:
                 continue
-            out.append(Candidate(e.name, e.kind, e.rule or item.rule, e.id, e.type, tuple(e.aliases)))
+            out.append(_from_entity(e, item.rule))
         else:
             out.append(Candidate(item.name, item.kind, item.rule, None, "", ()))
     listed = {c.page_id for c in out}
     for e in kb.entities.values():  # unreviewed pages are all on the queue; this is a safety net
         if not e.reviewed and e.id not in listed:
-            out.append(Candidate(e.name, e.kind, e.rule or "", e.id, e.type, tuple(e.aliases)))
+            out.append(_from_entity(e, ""))
     return out
+
+
+def _from_entity(e, rule: str) -> Candidate:
+    role = re.match(r"^Described in the articles as (.+?)\. Found in the articles", e.description)
+    return Candidate(
+        e.name, e.kind, e.rule or rule, e.id, e.type, tuple(e.aliases), tuple(e.affiliation), e.within,
+        role.group(1) if role else None,
+    )
 
 
 def _find(kb, key: str, query: str, kind: str | None) -> Candidate:
@@ -285,10 +301,19 @@ def entry_text(entry: dict, dash_col: int, key_col: int) -> str:
     for k, v in entry.items():
         if v in ("", [], None):
             continue
-        value = "[" + ", ".join(yaml_quote(a) for a in v) + "]" if isinstance(v, list) else yaml_quote(v)
+        if isinstance(v, list):
+            value = "[" + ", ".join(_flow(a) for a in v) + "]"
+        else:
+            value = yaml_quote(v)
         lead = " " * dash_col + "-" + " " * (key_col - dash_col - 1) if not lines else " " * key_col
         lines.append(f"{lead}{k}: {value}")
     return "\n".join(lines) + "\n"
+
+
+def _flow(item) -> str:
+    if isinstance(item, dict):
+        return "{" + ", ".join(f"{k}: {yaml_quote(v)}" for k, v in item.items()) + "}"
+    return yaml_quote(item)
 
 
 def append_entry(project: Project, path: Path, entry: dict) -> str:

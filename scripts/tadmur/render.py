@@ -310,6 +310,7 @@ class Renderer:
                     "rule": md_escape(r.rule),
                     "count": r.count,
                     "example": link(self.kb.article(art).title, rel(src, self.source_path[art], anchor)),
+                    "quote": md_escape(r.quote),
                     "page": bool(r.entity),
                 }
             )

@@ -7,6 +7,8 @@ import re
 from collections import Counter
 
 from ..kb import KB, Mention
+from ..metonymy import is_metonymic
+from ..metonymy import seats as _seats
 from .model import Ref
 from .vocabulary import Vocabulary
 
@@ -40,12 +42,7 @@ def inside(kb: KB, place: str | None, outer: str) -> bool:
 
 def seats(entities, vocab: Vocabulary) -> dict[str, str]:
     """City id -> the government seated there, from the catalog's affiliations (`entities`: id -> entity)."""
-    out = {}
-    for e in sorted(entities.values(), key=lambda e: e.id):
-        for target, relation in e.affiliation:
-            if relation == vocab.metonymy_relation and target not in out:
-                out[target] = e.id
-    return out
+    return _seats(entities, vocab.metonymy_relation)
 
 
 def dominant(
@@ -68,11 +65,7 @@ def dominant(
 
 
 def _metonymic(sentence: str, ref: Ref, vocab: Vocabulary) -> bool:
-    if vocab.metonymy_after.match(sentence[ref.end :]):
-        return True
-    before = sentence[max(0, ref.start - 120) : ref.start]
-    cues = list(vocab.metonymy_before.finditer(before))
-    return bool(cues) and not re.search(r"[;.:]", before[cues[-1].end() :])
+    return is_metonymic(sentence, ref.start, ref.end, vocab.metonymy_after, vocab.metonymy_before)
 
 
 def sentence_refs(
@@ -89,8 +82,8 @@ def sentence_refs(
     as a government) earlier in the article, for "the city" in later sentences."""
     refs = []
     for m in mentions:
-        ref = Ref(m.entity, m.start - s0, m.end - s0)
-        if m.entity in seat_of and _metonymic(sentence, ref, vocab):
+        ref = Ref(m.entity, m.start - s0, m.end - s0, metonym=m.metonym)
+        if m.metonym is None and m.entity in seat_of and _metonymic(sentence, ref, vocab):
             if seat_of[m.entity] not in kb.entities:
                 continue  # the government has no page: the city is still not a place here
             ref = Ref(seat_of[m.entity], ref.start, ref.end, metonym=m.entity)

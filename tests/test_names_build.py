@@ -18,11 +18,11 @@ FIXTURES = ROOT / "tests" / "fixtures" / "unseen"
 SPELLINGS = {
     "2019-01-10-test-spelling-a.md": (
         "Demining resumes\nTarek Abdulkarim, the head of the demining unit, said the road was cleared.\n"
-        "Engineer Sergei Vasiliyev said 300 mines were found.\n"
+        "Engineer Sergei Vasiliyev said 300 mines were found. Looters had emptied the Aleppo museum.\n"
     ),
     "2019-01-12-test-spelling-b.md": (
         "Demining ends\nThe last field was cleared, Tarek Abdelkarim said on Saturday.\n"
-        "Sergei Vasiliev told reporters the work was over.\n"
+        "Sergei Vasiliev told reporters the work was over. The Museum of Aleppo reopened.\n"
     ),
 }
 
@@ -42,6 +42,7 @@ EXPECTED = {
     "afrin-river": ("place", "river"),
     "church-of-saint-simeon": ("place", "church"),
     "airbase-near-aleppo": ("place", "airbase"),
+    "aleppo-museum": ("place", "museum"),
 }
 
 
@@ -80,6 +81,8 @@ def test_spellings_in_two_articles_are_one_page(root: Path):
     assert found["tarek-abdulkarim"]["article_count"] == 2
     assert found["sergei-vasiliyev"]["aliases"] == ["Sergei Vasiliev"]
     assert not {"tarek-abdelkarim", "sergei-vasiliev"} & set(found)
+    # A site named only by its place and type is one page however it is written.
+    assert (found["aleppo-museum"]["within"], found["aleppo-museum"]["article_count"]) == ("aleppo", 2)
 
 
 def test_known_spellings_reach_the_catalogued_person(root: Path):
@@ -167,3 +170,23 @@ def test_reject_and_promote(root: Path, tmp_path: Path):
     assert (airbase["reviewed"], airbase["within"]) == (True, "aleppo")
     review = (copy / "docs" / "review.md").read_text(encoding="utf-8")
     assert "omar-haddad" not in review and "nasser-haj-mansour" not in review
+
+
+def test_hostile_role_and_names_stay_text(tmp_path: Path):
+    root = copy_project(tmp_path / "hostile")
+    for seed in (root / "seeds").glob("*.md"):
+        seed.unlink()
+    body = (
+        "Hostile\nYusuf Barakat, the head of <img src=x onerror=alert(1)> [x](javascript:alert(1)) "
+        "--8<-- \".env\" {: onclick=alert(1) }, said the road was open.\n"
+        "The Temple of <b>Nabu</b> was blown up, said Rania Hamdan.\n"
+    )
+    write_seed(root, "2020-01-01-test-article.md", body)
+    code, out, err = run_cli("--root", str(root), "docs")
+    assert code == 0, err
+    page = (root / "docs" / "actors" / "yusuf-barakat.md").read_text(encoding="utf-8")
+    review = (root / "docs" / "review.md").read_text(encoding="utf-8")
+    for text in (page, review):
+        assert "<img" not in text and "](javascript:" not in text and "--8<--" not in text
+        assert "{: onclick" not in text
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in page or "&lt;img" in page

@@ -24,6 +24,8 @@ TOP_COOCCURRING = 12
 # Rules whose matched words are not a name of their own ("airbase" in "the airbase near X", a surname
 # alone): they never become aliases.
 GENERIC_SURFACE = {"surname", "facility near place", "monument type"}
+# Rules whose names are only a place and a type of site: one site per place and type, however written.
+SITE_OF_PLACE = {"monument type", "place and head"}
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,15 @@ class KB:
         return self._by_id[article_id]
 
 
-def _discovered_key(kind: str, name: str, typ: str | None = None) -> str:
+def _discovered_key(
+    kind: str, name: str, typ: str | None = None, rule: str | None = None, within: str | None = None
+) -> str:
     if kind == "weapon":
         return "weapon:" + re.sub(r"[^A-Z0-9]", "", name.upper())
     if typ == "person":  # spellings of one name are one person (names.translit_key says when)
         return f"{kind}:~" + translit_key(name)
+    if rule in SITE_OF_PLACE and within:  # "Palmyra Museum" = "Museum of Palmyra" = "Palmyra's museum"
+        return f"{kind}:@{within}:{typ}"
     return f"{kind}:" + re.sub(r"^the ", "", alias_key(name))
 
 
@@ -192,7 +198,7 @@ def build_kb(
             if known:
                 resolved[idx] = known
             else:
-                groups[_discovered_key(kind, name, m.type)].append(m)
+                groups[_discovered_key(kind, name, m.type, m.rule, m.within)].append(m)
         else:
             resolved[idx] = m.ref
     entities: dict[str, Entity] = {}
@@ -225,7 +231,7 @@ def build_kb(
     for idx, m in enumerate(all_raw):
         if idx not in resolved:
             _, kind, name = m.ref.split(":", 2)
-            resolved[idx] = key_to_id[_discovered_key(kind, name, m.type)]
+            resolved[idx] = key_to_id[_discovered_key(kind, name, m.type, m.rule, m.within)]
 
     wrong_used: set[int] = set()
 

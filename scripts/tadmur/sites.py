@@ -12,6 +12,7 @@ import re
 
 from .finding import Context, Finding
 
+PLACE_AND_HEAD = "place and head"  # "Palmyra Museum", "Museum of Palmyra": one site per place and type
 _NATURAL = {"river", "lake", "sea", "gulf", "reservoir", "canal", "spring", "oasis", "mountain", "valley"}
 _HEAD = re.compile(r"^(?P<poss>['’]s)?\s+(?P<head>[A-Za-z]+)\b")
 _HEAD_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
@@ -73,7 +74,7 @@ def site_in_chain(sentence: str, tokens, i: int, j: int, rules, ctx: Context) ->
     if kind == "actor":
         return Finding(start, end, name, kind, typ, "institution name")
     place = _within(sentence, end, ctx, s, typ)
-    if all(w in s.ancient or w in rules.demonyms for w in modifier):
+    if all(w in s.ancient for w in modifier):
         # "the Roman Theatre", "Ancient Amphitheatre": a description, a name only with its place.
         if place is None:
             return None
@@ -98,7 +99,7 @@ def sites_around_places(sentence: str, tokens, rules, ctx: Context) -> list[Find
             name = f"{sentence[ps:pe]} {cap}"
             typ = s.head_after.get(cap) or s.head_after_lower.get(head, head.lower())
             if typ not in _NATURAL or m.group("poss") is None:
-                out.append(Finding(ps, end, name, "place", typ, "site name",
+                out.append(Finding(ps, end, name, "place", typ, PLACE_AND_HEAD,
                                    within=None if typ in _NATURAL else pid,
                                    lookups=_lookups(cap, cap, place), absorbs=True))
                 continue
@@ -106,7 +107,7 @@ def sites_around_places(sentence: str, tokens, rules, ctx: Context) -> list[Find
         if m and m.group("head") in s.head_of:
             typ = s.head_of[m.group("head")]
             out.append(Finding(m.start("head"), pe, f"{m.group('head')} of {sentence[ps:pe]}", "place", typ,
-                               "site name", within=None if typ in _NATURAL else pid,
+                               PLACE_AND_HEAD, within=None if typ in _NATURAL else pid,
                                lookups=_lookups(m.group("head"), m.group("head"), place), absorbs=True))
             continue
         m = s.facility_near.search(sentence[:ps])

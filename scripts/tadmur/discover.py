@@ -89,7 +89,7 @@ def _alternation(words) -> str:
 def _people_rules(d: dict, base: Path) -> PeopleRules:
     roles = _alternation(d["role_nouns"])
     return PeopleRules(
-        given=read_given_names((base / d["given_names_file"]).resolve()),
+        given=read_given_names((base / d["given_names_file"]).resolve()) | set(d["also_given_names"]),
         not_given=set(d["not_given_names"]),
         kunya=set(d["kunya"]),
         particles=set(d["particles"]),
@@ -102,7 +102,7 @@ def _people_rules(d: dict, base: Path) -> PeopleRules:
         # ", the head of Syria's antiquities department," / ", 82, a spokesman for the YPG"
         appositive=re.compile(
             r"^\s*,\s*(?:\d{1,3}\s*,\s*)?(?:who\s+(?:is|was)\s+)?(?P<role>(?:(?:the|a|an)\s+)?"
-            r"(?:[\w'’-]+\s+){0,4}?(?:" + roles + r")\b[^,;.()\"“”]{0,90})"
+            r"(?:[\w'’.-]+\s+){0,4}?(?:" + roles + r")\b[^,;()\"“”]{0,90}?)(?=[,;.()\"“”]|$)"
         ),
         # "said the executive director of that London-based group, X"
         appositive_before=re.compile(
@@ -173,6 +173,11 @@ def load_discovery_rules(path: Path) -> DiscoveryRules:
 def _is_title(tok: str, rules: DiscoveryRules) -> bool:
     """"commander", "President", "Director-General": a word that puts a person's name after it."""
     return tok in rules.person_titles or re.split(r"[-‐]", tok)[0] in rules.person_titles
+
+
+def _given(tok: str, rules: DiscoveryRules) -> bool:
+    p = rules.people
+    return p is not None and tok in p.given and tok not in p.not_given
 
 
 def _is_name_token(tok: str, rules: DiscoveryRules) -> bool:
@@ -303,11 +308,16 @@ def discover(
         # Person: a title inside or just before the chain, then 2..N name tokens.
         title_at = max((k for k in range(i, j + 1) if _is_title(tokens[k][0], rules)), default=None)
         before = tokens[i - 1][0] if i > 0 else ""
-        if title_at is not None and 2 <= j - title_at <= rules.person_max_tokens and not credit:
-            # The title is the person's role, with the catalogued name just before it ("Homs Governor").
-            r0 = next((s for s, e in masked_spans if sentence[e : tokens[i][1]] == " "), tokens[i][1])
-            add_person(tokens[title_at + 1][1], tokens[j][2], (r0, tokens[title_at][2]))
-            continue
+        if title_at is not None and not credit:
+            # "Secretary of State Mike Pompeo": the office runs on to the given name that starts the name.
+            k = title_at + 1
+            if k <= j and not tokens[k][0][:1].isupper():
+                k = next((x for x in range(k, j) if _given(tokens[x][0], rules)), j + 1)
+            if 2 <= j - k + 1 <= rules.person_max_tokens:
+                # The title is the person's role, with a catalogued name just before it ("Homs Governor").
+                r0 = next((s for s, e in masked_spans if sentence[e : tokens[i][1]] == " "), tokens[i][1])
+                add_person(tokens[k][1], tokens[j][2], (r0, tokens[k - 1][2]))
+                continue
         if (
             title_at is None
             and _is_title(before, rules)
@@ -315,7 +325,10 @@ def discover(
             and words[-1] not in rules.group_heads
             and not credit
         ):
-            add_person(tokens[i][1], tokens[j][2], (tokens[i - 1][1], tokens[i - 1][2]))
+            # "Human Rights Watch researcher Sara Kayyali": a catalogued name before the title joins the role.
+            t0 = tokens[i - 1][1]
+            r0 = next((s for s, e in masked_spans if sentence[e:t0] == " "), t0)
+            add_person(tokens[i][1], tokens[j][2], (r0, tokens[i - 1][2]))
             continue
         # Sites, buildings, institutions and waters: "Temple of Bel", "Palmyra Museum", "Lake Assad".
         site = site_in_chain(sentence, tokens, i, j, rules, ctx) if rules.sites is not None else None

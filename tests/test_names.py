@@ -87,6 +87,27 @@ def test_no_person(sentence):
     assert people(sentence) == []
 
 
+@pytest.mark.parametrize(("sentence", "name", "role"), [
+    ("Tarsa Secretary of State Yusuf Barakat resigned.", "Yusuf Barakat", "Tarsa Secretary of State"),
+    ("Director-General Rania Hamdan condemned the attack.", "Rania Hamdan", "Director-General"),
+    ("Engineer Karim Dabbagh said 300 mines were found.", "Karim Dabbagh", None),
+    ("Elena Sorokina, the U.N. relief chief, warned of hunger.", "Elena Sorokina", "U.N. relief chief"),
+    ("Syrian archaeologist Fadi Aboud, the 82-year-old retired head of antiquities, was killed.",
+     "Fadi Aboud", "82-year-old retired head of antiquities"),
+])
+def test_titles_and_roles(sentence, name, role):
+    (f,) = [f for f in found(sentence) if f.type == "person"]
+    assert f.name == name
+    if role is not None:
+        assert f.role == role
+
+
+def test_kunya_and_place_words():
+    assert people("Abu Bakr al-Baghdadi was reported dead.") == [("Abu Bakr al-Baghdadi", "given name")]
+    # Arabic words that begin place names are not given names, nor is Abu before a non-name.
+    assert people("Jets hit Tal Hamis and Ras Zuweira, then Abu Dhabi Street.") == []
+
+
 def test_no_person_in_readers_comments_or_headlines():
     sentence = "Yusuf Barakat is right about the convoy."
     assert people(sentence) == [("Yusuf Barakat", "given name")]

@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import BuildError
 from .finding import Context, Finding
 from .names import read_given_names
-from .people import apposition, person_in_chain
+from .people import apposition, person_in_chain, title_case
 from .sites import monuments, site_in_chain, sites_around_places
 from .textkey import alias_key
 from .yamlio import load_yaml, read_text_utf8
@@ -258,6 +258,7 @@ def discover(
     taken: list[tuple[int, int]] = list(masked_spans)
     lowered = sentence.lower()
     credit = rules.people is not None and any(m in lowered for m in rules.people.credit_markers)
+    headline = title_case(sentence)  # "Army Retakes Ancient City Gate": capitals that are not names
 
     def add(start: int, end: int, name: str, kind: str, typ: str, rule: str, **extra) -> None:
         spans = [(f.start, f.end) for f in findings] if extra.get("absorbs") else taken
@@ -331,7 +332,9 @@ def discover(
             add_person(tokens[i][1], tokens[j][2], (r0, tokens[i - 1][2]))
             continue
         # Sites, buildings, institutions and waters: "Temple of Bel", "Palmyra Museum", "Lake Assad".
-        site = site_in_chain(sentence, tokens, i, j, rules, ctx) if rules.sites is not None else None
+        site = None
+        if rules.sites is not None and not headline:
+            site = site_in_chain(sentence, tokens, i, j, rules, ctx)
         if site is not None:
             add(site.start, site.end, site.name, site.kind, site.type, site.rule, **_extra(site))
             continue

@@ -89,14 +89,15 @@ def test_known_spellings_reach_the_catalogued_person(root: Path):
     # The catalog has "Rami Abdulrahman" (aliases "Rami Abdel Rahman"...): no new page for a variant.
     seed = root / "seeds" / "2019-02-01-test-monitor.md"
     write_seed(root, seed.name, "Monitor\nThe toll rose to 12, said Rami Abdurrahman. Abdurrahman added "
-               "that the count was early.\n", id="2019-02-01-test-monitor", published="2019-02-01")
+               "that the count was early.\nRami Abdel-Rahman later said 14. Abdel Rahman was sure.\n",
+               id="2019-02-01-test-monitor", published="2019-02-01")
     try:
         code, _out, err = run_cli("--root", str(root), "docs")
         assert code == 0, err
         data = knowledge(root)
         surfaces = [m["surface"] for m in data["mentions"]
                     if m["article"] == "2019-02-01-test-monitor" and m["entity"] == "rami-abdulrahman"]
-        assert surfaces == ["Rami Abdurrahman", "Abdurrahman"]
+        assert surfaces == ["Rami Abdurrahman", "Abdurrahman", "Rami Abdel-Rahman", "Abdel Rahman"]
         assert "rami-abdurrahman" not in {e["id"] for e in data["entities"]}
     finally:
         seed.unlink()

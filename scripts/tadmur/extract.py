@@ -113,7 +113,7 @@ def extract(
     doc_place = (main[0], lex.entities[main[0]].name) if main else None
 
     taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    surnames: dict[str, str] = {}  # translit key of a discovered person's surname -> the person's ref
+    surnames: dict[str, str] = {}  # translit key of a named person's surname -> the person's ref
     for para, si, s0, sent, matches in sentences:
         places = tuple(
             (m.start, m.end, m.entity_id, lex.entities[m.entity_id].name)
@@ -142,6 +142,12 @@ def extract(
                 )
             )
             spans.append((m.start, m.end))
+            ent = lex.entities.get(m.entity_id)
+            if ent is not None and ent.kind == "actor" and ent.type == "person":
+                # Another spelling of the surname later on is this person: "Gergiyev" after "Valery Gergiev".
+                for n in ent.names():
+                    for key in _surname_keys(n):
+                        surnames.setdefault(key, m.entity_id)
         for f in findings:
             ref = f"new:{f.kind}:{f.name}"
             out.mentions.append(
@@ -164,11 +170,19 @@ def extract(
             )
             spans.append((f.start, f.end))
             if f.type == "person":
-                surnames.setdefault(translit_key(f.name.split()[-1]), ref)
+                for key in _surname_keys(f.name):
+                    surnames.setdefault(key, ref)
         for _s, _e, text in weak:
             out.weak.append((text, para.n, sent))
     if surnames:
         _surname_mentions(out, sentences, taken, surnames)
+        # A "name" that is only another person's surname ("Abdel Rahman" after "Rami Abdel-Rahman").
+        for n, m in enumerate(out.mentions):
+            if m.type == "person" and m.ref.startswith("new:"):
+                ref = surnames.get(translit_key(m.ref.split(":", 2)[2]))
+                if ref is not None and ref != m.ref:
+                    out.mentions[n] = RawMention(ref, m.article, m.paragraph, m.sentence, m.start, m.end,
+                                                 m.surface, m.role, "surname", "person")
     out.mentions.sort(key=lambda m: (m.paragraph, m.start))
     return out
 
@@ -190,25 +204,35 @@ def _affiliation(f, matches, lex: Lexicon, sent: str) -> tuple[tuple[str, str], 
     return tuple(out)
 
 
-_CAPITALISED = re.compile(r"(?<![\w-])(?:(?:al|el|ad|ar|as|ash|at|az)[-‐])?[A-Z][\w'’-]*")
+_WORD = re.compile(r"(?<![\w-])(?:(?:al|el|ad|ar|as|ash|at|az)[-‐])?[A-Z][\w'’-]*")
+
+
+def _surname_keys(name: str) -> set[str]:
+    """Keys of what may stand for a person later on: the last word, and all words after the first."""
+    words = name.split()
+    return {translit_key(words[-1]), translit_key(" ".join(words[1:]))} if len(words) > 1 else set()
 
 
 def _surname_mentions(out: DocExtraction, sentences, taken, surnames: dict[str, str]) -> None:
-    """A discovered person's surname alone elsewhere in the article ("Abdulkarim said") names them."""
+    """A named person's surname alone elsewhere in the article ("Abdulkarim said") names them, in any
+    spelling ("Gergiyev" after "Valery Gergiev")."""
     for para, si, s0, sent, _matches in sentences:
         if para.role not in ("body", "caption"):
             continue
         spans = taken[(para.n, si)]
-        for m in _CAPITALISED.finditer(sent):
-            word = re.sub(r"['’]s$", "", m.group())
-            end = m.start() + len(word)
-            if any(s < end and m.start() < e for s, e in spans):
-                continue
-            ref = surnames.get(translit_key(word))
-            if ref is None or len(word) < 4:
-                continue
-            out.mentions.append(
-                RawMention(ref, out.article, para.n, si, s0 + m.start(), s0 + end, word, para.role, "surname",
-                           "person")
-            )
-            spans.append((m.start(), end))
+        words = [(m.start(), m.start() + len(re.sub(r"['’]s$", "", m.group()))) for m in _WORD.finditer(sent)]
+        k = 0
+        while k < len(words):
+            # Two words first ("Abdel Rahman"), then one ("Abdulkarim").
+            pair = k + 1 < len(words) and sent[words[k][1] : words[k + 1][0]] == " "
+            for start, end in ([(words[k][0], words[k + 1][1])] if pair else []) + [words[k]]:
+                ref = surnames.get(translit_key(sent[start:end]))
+                if ref is None or end - start < 4 or any(s < end and start < e for s, e in spans):
+                    continue
+                out.mentions.append(
+                    RawMention(ref, out.article, para.n, si, s0 + start, s0 + end, sent[start:end], para.role,
+                               "surname", "person")
+                )
+                spans.append((start, end))
+                break
+            k += 1

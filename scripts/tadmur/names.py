@@ -20,6 +20,7 @@ Tested in tests/test_names.py; the README ("Names the catalog lacks") says the s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -50,6 +51,7 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words recur across a corpus
 def translit_key(name: str) -> str:
     """The key under which two spellings of one person's (or place's) name are the same."""
     words = re.findall(r"[a-z]+", _ascii(name).lower().replace("’", "'").replace("'", ""))

@@ -284,8 +284,6 @@ class Renderer:
         excerpt = ex is not None and not ex.full
         for p in doc.paragraphs:
             section = p.role if p.role in ("headline", "comment", "furniture") else "report"
-            if excerpt and section == "furniture":
-                continue  # never cited: an excerpt has no use for it
             ms = by_para.get(p.n, [])
             text = (
                 self._excerpt_text(src, p, ms, ex.pieces(p.n)) if excerpt else self._linked_text(src, p, ms)

@@ -103,7 +103,7 @@ def export(
             pre, post = framed(para.text, a, b, s0, s1)
             quote = (
                 pre + para.text[a:b] + post
-                if quotas.setdefault(m.article, Quota(ex)).take(m.paragraph, a, b)
+                if quotas.setdefault(m.article, Quota(ex, with_kept=True)).take(m.paragraph, a, b)
                 else None
             )
         mentions.append(

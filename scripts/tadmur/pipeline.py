@@ -113,7 +113,9 @@ def generate(project: Project) -> BuildResult:
     ingest_rules = load_rules(project.rules / "ingest.yml")
     disc_rules = load_discovery_rules(project.rules / "discovery.yml")
     articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
-    policy = load_policy(project.root / "data" / "outlets.yml", project.schema / "outlets.schema.json")
+    policy = load_policy(
+        project.root / "data" / "outlets.yml", project.schema / "outlets.schema.json", project.root
+    )
     site = load_site_config(project.root / "data" / "site.yml")
     lap("load")
     docs = {a.id: ingest(a, ingest_rules) for a in articles}

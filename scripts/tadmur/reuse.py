@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .paths import shown
 from .validate import check
 from .yamlio import line_of, load_yaml, read_text_utf8
 
@@ -46,11 +47,11 @@ class Policy:
         return self.outlets.get(name) or Outlet(name, "excerpts")
 
 
-def load_policy(path: Path, schema: Path) -> Policy:
+def load_policy(path: Path, schema: Path, root: Path | None = None) -> Policy:
     """data/outlets.yml, validated; problems are BuildErrors at the file's line."""
     if not path.exists():
         return Policy({})
-    name = str(path)
+    name = shown(path, root) if root else str(path)
     data = load_yaml(read_text_utf8(path, name), name) or {}
     check(data, schema, name, "outlets file")
     outlets: dict[str, Outlet] = {}
@@ -146,9 +147,12 @@ class Quota:
     """The share of one excerpts article that one page (or data file) may quote: spans already on the
     page count once; a new quote is allowed while the page's spans stay within the article's limit."""
 
-    def __init__(self, excerpt: Excerpt):
+    def __init__(self, excerpt: Excerpt, with_kept: bool = False):
         self.ex = excerpt
-        self.spans: dict[int, list[tuple[int, int]]] = {}
+        # A file that holds the whole excerpt as well (knowledge.json) starts from the kept spans.
+        self.spans: dict[int, list[tuple[int, int]]] = (
+            {n: list(ss) for n, ss in excerpt.kept.items()} if with_kept else {}
+        )
 
     def take(self, n: int, a: int, b: int) -> bool:
         if self.ex.full:

@@ -18,8 +18,10 @@ from tadmur import cli
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a build reads. Generated output (docs/ pages, site/) is never copied: each copy builds its own.
-INPUT_DIRS = ("seeds", "data", "templates", "schema")
+INPUT_DIRS = ("seeds", "data", "templates", "schema", "overrides")
 INPUT_FILES = ("mkdocs.yml",)
+
+TEST_OUTLET = '  - name: "Test Outlet"\n    reuse: full\n    licence: "CC0 1.0"\n'
 
 DEFAULT_META = {
     "id": "2020-01-01-test-article",
@@ -38,6 +40,10 @@ def copy_project(dest: Path) -> Path:
         shutil.copytree(ROOT / d, dest / d)
     for f in INPUT_FILES:
         shutil.copy2(ROOT / f, dest / f)
+    # Articles the tests make up come from "Test Outlet" (DEFAULT_META), published in full as if openly
+    # licensed, so that their whole text is on their source pages; the real seeds' outlets stay excerpts.
+    with open(dest / "data" / "outlets.yml", "a", encoding="utf-8") as f:
+        f.write(TEST_OUTLET)
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
     return dest
 

@@ -102,3 +102,25 @@ def resolve(site: Path, page_rel: str, href: str) -> tuple[str | None, str]:
         target = posixpath.join(target, "index.html") if target else "index.html"
         candidate = site / target
     return (target if candidate.is_file() else None), parsed.fragment
+
+
+ELLIPSIS = "…"
+
+
+def unframed(quote: str) -> str:
+    """A published quote without the … marks that show where it was cut."""
+    return quote.removeprefix(ELLIPSIS + " ").removesuffix(" " + ELLIPSIS)
+
+
+def seed_paragraphs(root: Path) -> dict[tuple[str, int], str]:
+    """(article id, n) -> the paragraph's full text, read from the seeds as the build reads them (the
+    site itself publishes only excerpts of most outlets)."""
+    from tadmur.ingest import ingest, load_rules
+    from tadmur.seeds import load_seeds
+
+    rules = load_rules(root / "data" / "rules" / "ingest.yml")
+    out = {}
+    for a in load_seeds(root / "seeds", root / "schema" / "seed.schema.json", root):
+        for p in ingest(a, rules).paragraphs:
+            out[(a.id, p.n)] = p.text
+    return out

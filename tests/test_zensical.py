@@ -16,6 +16,7 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
         pytest.fail("zensical is a pinned dev dependency; run `make test` to install it")
     shutil.copy(built_site / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(built_site / "docs", tmp_path / "docs")
+    shutil.copytree(built_site / "overrides", tmp_path / "overrides")  # theme.custom_dir
     proc = subprocess.run([str(zensical), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = tmp_path / "site"
@@ -27,3 +28,8 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
     # Pages carry no Markdown H1 (contributors write above the generated part): the theme prints the title.
     actor = next((site / "actors").glob("*/index.html")).read_text(encoding="utf-8")
     assert actor.count("<h1") == 1
+    # The theme override (Material's custom_dir) works here too: every page links the Atom feed, which
+    # the build wrote into docs/ with the CSV exports, so they are published as they are.
+    assert 'type="application/atom+xml"' in actor and "feed.xml" in actor
+    for name in ("feed.xml", "data/events.csv", "data/mentions.csv", "data/entities.csv"):
+        assert (site / name).read_bytes() == (built_site / "docs" / name).read_bytes(), name

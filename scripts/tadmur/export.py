@@ -6,6 +6,7 @@ import json
 
 from . import __version__
 from .kb import KB
+from .reuse import Excerpt, Policy, Quota, framed, mention_span, report_quote
 
 
 def export(
@@ -14,11 +15,37 @@ def export(
     hidden: list | None = None,
     redirects: list | None = None,
     candidates: list | None = None,
+    excerpts: dict[str, Excerpt] | None = None,
+    policy: Policy | None = None,
 ) -> dict:
     """The JSON export. `events` are the published (confirmed) events; `candidate_events` the
     unconfirmed reports, with their evidence; `hidden` events (an editor judged them false) are listed
     apart, with who hid them; `redirects` maps the pages of renamed and merged entities and events to
-    their new pages."""
+    their new pages.
+
+    An article whose outlet allows only excerpts (`excerpts`, see reuse.py) has no paragraph `text`: its
+    `excerpt` is what its source page shows. Mention quotes of such an article are the kept passage or a
+    few words around the name, within one quota for the whole file; event quotes are the kept evidence."""
+    excerpts = excerpts or {}
+    policy = policy or Policy({})
+
+    def reuse(aid: str) -> str:
+        ex = excerpts.get(aid)
+        return "full" if ex is None or ex.full else "excerpts"
+
+    def paragraph(aid: str, p) -> dict:
+        ex = excerpts.get(aid)
+        if reuse(aid) == "full":
+            return {"n": p.n, "role": p.role, "text": p.text, "excerpt": None, "speaker": p.author}
+        pieces = [p.text[a:b] for a, b in ex.pieces(p.n)]
+        return {
+            "n": p.n,
+            "role": p.role,
+            "text": None,
+            "excerpt": " … ".join(pieces) or None,
+            "speaker": p.author,
+        }
+
     articles = []
     for a in sorted(kb.articles, key=lambda a: a.id):
         articles.append(
@@ -34,10 +61,8 @@ def export(
                 "url": a.url,
                 "language": a.language,
                 "page_url": f"sources/{a.id}/",
-                "paragraphs": [
-                    {"n": p.n, "role": p.role, "text": p.text, "speaker": p.author}
-                    for p in kb.docs[a.id].paragraphs
-                ],
+                "reuse": reuse(a.id),
+                "paragraphs": [paragraph(a.id, p) for p in kb.docs[a.id].paragraphs],
             }
         )
     merged_into: dict[str, list[str]] = {}
@@ -67,9 +92,20 @@ def export(
             }
         )
     mentions = []
+    quotas: dict[str, Quota] = {}
     for m in kb.mentions:
         para = kb.docs[m.article].paragraphs[m.paragraph - 1]
         s0, s1 = para.sentences[m.sentence]
+        quote: str | None = para.text[s0:s1]
+        if reuse(m.article) == "excerpts":
+            ex = excerpts[m.article]
+            a, b = mention_span(para, m, ex, policy)
+            pre, post = framed(para.text, a, b, s0, s1)
+            quote = (
+                pre + para.text[a:b] + post
+                if quotas.setdefault(m.article, Quota(ex, with_kept=True)).take(m.paragraph, a, b)
+                else None
+            )
         mentions.append(
             {
                 "entity": m.entity,
@@ -80,17 +116,22 @@ def export(
                 "end": m.end,
                 "surface": m.surface,
                 "role": m.role,
-                "quote": para.text[s0:s1],
+                "quote": quote,
             }
         )
+    quoted = {}
+    for e in [*(events or []), *(candidates or [])]:
+        for r in e.reports:
+            para = kb.docs[r.article].paragraphs[r.paragraph - 1]
+            quoted[r.key] = report_quote(excerpts.get(r.article), para, r, policy)
     return {
         "schema_version": 1,
         "generator": f"tadmur {__version__}",
         "articles": articles,
         "entities": entities,
         "mentions": mentions,
-        "events": [_event(e) for e in events or []],
-        "candidate_events": [_event(e) for e in candidates or []],
+        "events": [_event(e, quoted) for e in events or []],
+        "candidate_events": [_event(e, quoted) for e in candidates or []],
         "hidden_events": [
             {"id": e.id, "title": e.title, "reason": e.reason, "hidden_by": e.corrected.get("hidden")}
             for e in hidden or []
@@ -114,7 +155,7 @@ def _iso(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _event(e) -> dict:
+def _event(e, quoted: dict) -> dict:
     return {
         "id": e.id,
         "type": e.type,
@@ -165,7 +206,7 @@ def _event(e) -> dict:
                 "article": r.article,
                 "paragraph": r.paragraph,
                 "sentence": r.sentence + 1,
-                "quote": r.quote,
+                "quote": quoted.get(r.key, r.quote),
                 "role": r.role,
                 "trigger": r.trigger,
                 "date_text": r.date.text if r.date else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from .catalog import KIND_DIRS, load_catalog
 from .corrections import (
@@ -38,18 +41,45 @@ from .mdtext import md_escape
 from .pages import assemble, read_pages
 from .paths import Project
 from .render import Renderer, render_site
+from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
-from .whatsnew import summarize_changes
+from .tables import export_csv
+from .whatsnew import atom_feed, summarize_changes
 from .writer import read_manifest, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
 
 def load_site_config(path: Path) -> dict:
-    """data/site.yml: the subject line and introduction shown on the home page."""
+    """data/site.yml: the subject line and introduction shown on the home page; plus the site's name and
+    address, read from mkdocs.yml (`site_name`, `site_url`: the one place they are set)."""
     data = load_yaml(read_text_utf8(path), str(path)) if path.exists() else {}
     if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("subject", "intro")):
         raise BuildError(path, 1, "data/site.yml needs text fields 'subject' and 'intro'")
-    return {"subject": md_escape(data["subject"]), "intro": md_escape(data["intro"])}
+    return {
+        "subject": md_escape(data["subject"]),
+        "intro": md_escape(data["intro"]),
+        **mkdocs_settings(path.parents[1] / "mkdocs.yml"),
+    }
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """mkdocs.yml's own tags (!ENV, !relative) read as nothing: only plain settings are used here."""
+
+
+_MkdocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def mkdocs_settings(path: Path) -> dict:
+    """`site_name` and `site_url` from mkdocs.yml; the address always ends in '/'."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MkdocsLoader) or {}  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        data = {}
+    url = data.get("site_url") if isinstance(data.get("site_url"), str) else ""
+    if url and not re.fullmatch(r"https?://[^\s<>\"'()\[\]\\]+", url):
+        raise BuildError(path, None, f"site_url {url!r} must be an http(s) address")
+    name = data.get("site_name") if isinstance(data.get("site_name"), str) else "Tadmur"
+    return {"url": url.rstrip("/") + "/" if url else "", "name": name}
 
 
 @dataclass
@@ -83,6 +113,10 @@ def generate(project: Project) -> BuildResult:
     ingest_rules = load_rules(project.rules / "ingest.yml")
     disc_rules = load_discovery_rules(project.rules / "discovery.yml")
     articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
+    policy = load_policy(
+        project.root / "data" / "outlets.yml", project.schema / "outlets.schema.json", project.root
+    )
+    site = load_site_config(project.root / "data" / "site.yml")
     lap("load")
     docs = {a.id: ingest(a, ingest_rules) for a in articles}
     lap("ingest")
@@ -110,17 +144,23 @@ def generate(project: Project) -> BuildResult:
     lap("events")
     redirects = _redirects(kb, original, corr, merges, merged_events, moved)
     _check_merge_roles(previous, events + candidates, redirects, corr)
+    excerpts = select_excerpts(kb, policy, [events, candidates, hidden])
     files = render_site(
         kb,
         project.templates,
-        load_site_config(project.root / "data" / "site.yml"),
+        site,
         events,
         project.root / "data" / "geo" / "region.json",
         hidden=hidden,
         redirects=redirects,
         candidates=candidates,
+        excerpts=excerpts,
+        policy=policy,
     )
-    files["data/knowledge.json"] = dumps(export(kb, events, hidden, redirects, candidates))
+    data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
+    files["data/knowledge.json"] = dumps(data)
+    files.update(export_csv(data, site["url"]))
+    files["feed.xml"] = atom_feed(kb, events, site)
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )

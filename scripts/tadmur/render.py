@@ -12,6 +12,7 @@ import html
 import json
 import math
 import posixpath
+import re
 import urllib.parse
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,7 @@ from .errors import BuildError
 from .ingest import Paragraph
 from .kb import KB, Mention
 from .mdtext import link, md_escape
+from .reuse import ELLIPSIS, Excerpt, Policy, Quota, framed, mention_span, report_quote
 
 KIND_TITLES = {"actor": "Actors", "weapon": "Weapons", "place": "Places"}
 KIND_SINGULAR = {"actor": "Actor", "weapon": "Weapon", "place": "Place"}
@@ -86,9 +88,19 @@ def _yaml_str(s: str) -> str:
 
 
 class Renderer:
-    def __init__(self, kb: KB, templates: Path, site: dict | None = None):
+    def __init__(
+        self,
+        kb: KB,
+        templates: Path,
+        site: dict | None = None,
+        excerpts: dict[str, Excerpt] | None = None,
+        policy: Policy | None = None,
+    ):
         self.kb = kb
-        self.site = site or {"subject": "a conflict", "intro": ""}
+        self.site = {"subject": "a conflict", "intro": "", "url": "", "name": "", **(site or {})}
+        self.policy = policy or Policy({})
+        # What each article's source page keeps; an article missing here is published in full.
+        self.excerpts = excerpts or {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=False,  # output is Markdown; untrusted text is escaped explicitly with |md
@@ -105,6 +117,7 @@ class Renderer:
         self.event_sections: dict[str, str] = {}  # entity id -> Markdown of its events (events stage)
         self.n_events = 0
         self.figures: dict[str, str] = {}  # entity id -> inline SVG figure (figures.py)
+        self.entity_event_articles: dict[str, set[str]] = {}  # entity id -> articles reporting its events
 
     # ---- helpers shared by emitters -------------------------------------------------------------
     def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
@@ -120,17 +133,54 @@ class Renderer:
             return link(art.title, rel(src, self.source_path[ident]))
         return self.entity_link(src, ident)
 
-    def quote(self, m: Mention) -> str:
-        """The sentence that states a mention, with the name in bold, escaped."""
+    def quote(self, m: Mention, quotas: dict[str, Quota] | None = None) -> str | None:
+        """The sentence that states a mention, with the name in bold, escaped. For an article published
+        in excerpts: the kept passage around it, else a few words either side, while the page's quota
+        of that article lasts (None after)."""
         para = self._para(m.article, m.paragraph)
         s0, s1 = para.sentences[m.sentence]
+        ex = self.excerpts.get(m.article)
+        pre = post = ""
+        if ex is not None and not ex.full:
+            a, b = mention_span(para, m, ex, self.policy)
+            quota = (quotas if quotas is not None else {}).setdefault(m.article, Quota(ex))
+            if not quota.take(m.paragraph, a, b):
+                return None
+            pre, post = framed(para.text, a, b, s0, s1)
+            s0, s1 = a, b
         return (
-            md_escape(para.text[s0 : m.start])
+            pre
+            + md_escape(para.text[s0 : m.start])
             + "**"
             + md_escape(para.text[m.start : m.end])
             + "**"
             + md_escape(para.text[m.end : s1])
+            + post
         )
+
+    def report_quote(self, rep) -> str | None:
+        """An event report's quote as published (see reuse.report_quote), escaped; None if not published."""
+        para = self._para(rep.article, rep.paragraph)
+        text = report_quote(self.excerpts.get(rep.article), para, rep, self.policy)
+        return md_escape(text) if text is not None else None
+
+    def reuse_of(self, art_id: str) -> str:
+        ex = self.excerpts.get(art_id)
+        return "full" if ex is None or ex.full else "excerpts"
+
+    def cite(self, title: str, url: str, changed) -> dict:
+        """The "Cite this page" line: title, site name, permanent address and the date of the last
+        change to the page's facts (the latest date an article behind them joined the corpus)."""
+        return {
+            "title": md_escape(title),
+            "site": md_escape(self.site["name"]),
+            "url": self.site["url"] + url,
+            "changed": fmt_date(changed) if changed else "",
+        }
+
+    def article_date(self, art_id: str) -> dt.date:
+        a = self.kb.article(art_id)
+        return a.added or a.published
 
     def _para(self, article_id: str, n: int) -> Paragraph:
         return self.kb.docs[article_id].paragraphs[n - 1]
@@ -145,6 +195,7 @@ class Renderer:
         kb = self.kb
         ms = kb.by_entity.get(ent.id, [])
         groups = []
+        quotas: dict[str, Quota] = {}
         for art in sorted({m.article for m in ms}, key=lambda a: (kb.article(a).published, a)):
             art_obj = kb.article(art)
             items = []
@@ -157,7 +208,7 @@ class Renderer:
                 speaker = para.author if para.role in ("comment", "embed", "headline") else None
                 items.append(
                     {
-                        "quote": self.quote(m),
+                        "quote": self.quote(m, quotas),
                         "link": rel(src, self.source_path[art], f"p{m.paragraph}"),
                         "paragraph": m.paragraph,
                         "role": ROLE_LABELS.get(para.role, ""),
@@ -210,7 +261,16 @@ class Renderer:
             incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
             events_section=self.event_sections.get(ent.id, ""),
             figure=self.figures.get(ent.id, ""),
+            cite=self.cite(ent.name, ent.url, self.entity_changed(ent.id)),
         )
+
+    def entity_changed(self, eid: str):
+        """When an entity's facts last changed: the latest date (added, else published) among the articles
+        that name it, publish it, or report its events."""
+        arts = {m.article for m in self.kb.by_entity.get(eid, [])}
+        arts |= {a for a, o in self.kb.outlets.items() if o == eid}
+        arts |= set(self.entity_event_articles.get(eid, ()))
+        return max((self.article_date(a) for a in arts), default=None)
 
     def source_page(self, art_id: str) -> str:
         kb = self.kb
@@ -221,12 +281,18 @@ class Renderer:
         for m in kb.by_article.get(art_id, []):
             by_para.setdefault(m.paragraph, []).append(m)
         sections: dict[str, list[dict]] = {"report": [], "headline": [], "comment": [], "furniture": []}
+        ex = self.excerpts.get(art_id)
+        excerpt = ex is not None and not ex.full
         for p in doc.paragraphs:
             section = p.role if p.role in ("headline", "comment", "furniture") else "report"
+            ms = by_para.get(p.n, [])
+            text = (
+                self._excerpt_text(src, p, ms, ex.pieces(p.n)) if excerpt else self._linked_text(src, p, ms)
+            )
             sections[section].append(
                 {
                     "n": p.n,
-                    "text": self._linked_text(src, p, by_para.get(p.n, [])),
+                    "text": text,
                     "label": ROLE_LABELS.get(p.role, ""),
                     "speaker": md_escape(p.author) if p.author else "",
                     "line": p.line,
@@ -235,9 +301,15 @@ class Renderer:
         counts = Counter(m.entity for m in kb.by_article.get(art_id, []))
         named = sorted(counts, key=lambda e: (kb.entities[e].kind, kb.entities[e].name.lower()))
         outlet = kb.outlets.get(art_id)
+        rights = self.policy.outlet(art.outlet)
         return self.render(
             "source.md.j2",
             a=art,
+            reuse=self.reuse_of(art_id),
+            licence=md_escape(rights.licence) if rights.licence and not excerpt else "",
+            licence_url=_url(rights.licence_url) if rights.licence_url and not excerpt else "",
+            kept_words=ex.words() if excerpt else 0,
+            total_words=ex.total if ex is not None else 0,
             outlet=self.entity_link(src, outlet, art.outlet) if outlet else md_escape(art.outlet),
             sections=sections,
             dropped=doc.dropped,
@@ -248,16 +320,34 @@ class Renderer:
             incoming=[],
         )
 
-    def _linked_text(self, src: str, p: Paragraph, ms: list[Mention]) -> str:
-        out, pos = [], 0
+    def _linked_text(
+        self, src: str, p: Paragraph, ms: list[Mention], a: int = 0, b: int | None = None
+    ) -> str:
+        """Paragraph text [a, b), escaped, with the names in it linked to their pages."""
+        b = len(p.text) if b is None else b
+        out, pos = [], a
         for m in sorted(ms, key=lambda m: m.start):
-            if m.start < pos:
+            if m.start < pos or m.end > b:
                 continue
             out.append(md_escape(p.text[pos : m.start]))
             out.append(self.entity_link(src, m.entity, p.text[m.start : m.end]))
             pos = m.end
-        out.append(md_escape(p.text[pos:]))
+        out.append(md_escape(p.text[pos:b]))
         return "".join(out)
+
+    def _excerpt_text(self, src: str, p: Paragraph, ms: list[Mention], pieces: list[tuple[int, int]]) -> str:
+        """The kept passages of a paragraph, with … wherever text is left out (only … when none is kept)."""
+        if not pieces:
+            return ELLIPSIS
+        out, pos = [], 0
+        for a, b in pieces:
+            if p.text[pos:a].strip():
+                out.append(ELLIPSIS)
+            out.append(self._linked_text(src, p, ms, a, b))
+            pos = b
+        if p.text[pos:].strip():
+            out.append(ELLIPSIS)
+        return " ".join(out)
 
     def kind_index(self, kind: str) -> str:
         src = f"{KIND_DIRS[kind]}/index.md"
@@ -310,7 +400,7 @@ class Renderer:
                     "rule": md_escape(r.rule),
                     "count": r.count,
                     "example": link(self.kb.article(art).title, rel(src, self.source_path[art], anchor)),
-                    "quote": md_escape(r.quote),
+                    "quote": md_escape(self._review_quote(art, r.quote, r.name)),
                     "page": bool(r.entity),
                 }
             )
@@ -319,12 +409,30 @@ class Renderer:
                 "link": ev.event_link(src, c),
                 "date": _event_date(c),
                 "confidence": c.confidence,
-                "quote": md_escape(c.reports[0].quote),
+                "quote": self.report_quote(c.reports[0]),
                 "source": ev.source_ref(src, c.reports[0].article, c.reports[0].paragraph),
             }
             for c in candidates or []
         ]
         return self.render("review.md.j2", rows=rows, candidates=cands)
+
+    def _review_quote(self, article: str, sentence: str, name: str, words: int = 6) -> str:
+        """The sentence a name was found in; for an article published in excerpts, only a few words
+        either side of the name, so the review queue never republishes more of it."""
+        ex = self.excerpts.get(article)
+        if ex is None or ex.full:
+            return sentence
+        at = sentence.find(name)
+        if at < 0:
+            return ELLIPSIS
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
+        before = [sp for sp in spans if sp[1] <= at][-words:]
+        after = [sp for sp in spans if sp[0] >= at + len(name)][:words]
+        a = before[0][0] if before else at
+        b = after[-1][1] if after else at + len(name)
+        lead = ELLIPSIS + " " if a > 0 else ""
+        tail = " " + ELLIPSIS if b < len(sentence.rstrip()) else ""
+        return lead + sentence[a:b] + tail
 
     def map_page(self, fig) -> str:
         rows = [
@@ -374,6 +482,8 @@ def render_site(
     hidden: list | None = None,
     redirects: list[tuple[str, str, str]] | None = None,
     candidates: list | None = None,
+    excerpts: dict[str, Excerpt] | None = None,
+    policy: Policy | None = None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/.
 
@@ -384,8 +494,11 @@ def render_site(
     from .figures import Figures
     from .whatsnew import whats_new_page
 
-    r = Renderer(kb, templates, site)
+    r = Renderer(kb, templates, site, excerpts, policy)
     ev = EventRenderer(r, events or [])
+    for e in ev.events:
+        for eid in ev.entities_of(e):
+            r.entity_event_articles.setdefault(eid, set()).update(rep.article for rep in e.reports)
     fig = Figures(kb, ev.events, geo or Path("/nonexistent"))
     r.event_sections = {eid: ev.entity_section(eid) for eid in ev.by_entity}
     r.figures = {}
@@ -401,7 +514,7 @@ def render_site(
         "review.md": r.review_page(candidates, ev),
         "sources/index.md": r.sources_index(),
         "timeline.md": ev.timeline(),
-        "about.md": r.render("about.md.j2"),
+        "about.md": r.render("about.md.j2", site=r.site, share=round(r.policy.max_share * 100)),
         "map.md": r.map_page(fig),
         "whats-new.md": whats_new_page(r, ev),
     }
@@ -523,7 +636,7 @@ class EventRenderer:
                 role = f"{role}: {rep.speaker}"
             reports.append(
                 {
-                    "quote": md_escape(rep.quote),
+                    "quote": r.report_quote(rep),
                     "source": self.source_ref(src, rep.article, rep.paragraph),
                     "role": md_escape(role) if role else "",
                     "date": md_escape(rep.date.text) if rep.date else "",
@@ -550,6 +663,9 @@ class EventRenderer:
             review_link=rel(src, "review.md", "unconfirmed"),
             previous=self.event_link(src, self.by_id[ev.previous]) if ev.previous else "",
             next=self.event_link(src, self.by_id[ev.next]) if ev.next else "",
+            cite=r.cite(
+                ev.title, ev.url, max((r.article_date(rep.article) for rep in ev.reports), default=None)
+            ),
         )
 
     def timeline(self) -> str:

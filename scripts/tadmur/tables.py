@@ -1,0 +1,191 @@
+"""CSV exports next to knowledge.json: events.csv (columns modelled on ACLED's), mentions.csv, entities.csv.
+
+Made from the JSON export itself, so the tables say exactly what knowledge.json says (including what
+an excerpts outlet's quotes leave out). Rows are in a fixed order and cells that a spreadsheet would
+read as a formula (starting with = + - @, a tab or a carriage return) get a leading apostrophe: article
+text is untrusted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SEP = ";"
+
+EVENT_COLUMNS = [
+    "event_id",
+    "event_date_start",
+    "event_date_end",
+    "time_precision",
+    "disputed_date",
+    "event_type",
+    "category",
+    "actor1",
+    "actor1_id",
+    "actor2",
+    "actor2_id",
+    "also_acting",
+    "supporters",
+    "holder_after",
+    "place",
+    "place_id",
+    "latitude",
+    "longitude",
+    "weapons",
+    "figures",
+    "sources",
+    "source_count",
+    "confidence",
+    "doubtful",
+    "url",
+]
+MENTION_COLUMNS = [
+    "entity_id",
+    "entity_name",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "start",
+    "end",
+    "surface",
+    "role",
+    "quote",
+    "source_url",
+]
+ENTITY_COLUMNS = [
+    "id",
+    "kind",
+    "type",
+    "name",
+    "aliases",
+    "description",
+    "affiliation",
+    "within",
+    "latitude",
+    "longitude",
+    "wikidata",
+    "reviewed",
+    "mention_count",
+    "article_count",
+    "url",
+]
+
+
+def safe(value) -> str:
+    """A cell as text; None is empty; a would-be formula is made literal with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):  # numbers (a negative longitude) are data, never formulas
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _table(columns: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([safe(r.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def _joined(values) -> str:
+    return SEP.join(str(v) for v in values)
+
+
+def export_csv(data: dict, site_url: str) -> dict[str, str]:
+    """{path under docs/: CSV text} for the three tables, from the knowledge.json dict."""
+    ents = {e["id"]: e for e in data["entities"]}
+
+    def name(eid: str | None) -> str:
+        return ents[eid]["name"] if eid in ents else (eid or "")
+
+    def names(ids) -> str:
+        return _joined(name(i) for i in ids)
+
+    events = []
+    for e in sorted(
+        data["events"], key=lambda e: ((e["date"]["start"] or e["date"]["end"] or "9999"), e["id"])
+    ):
+        by_role: dict[str, list[str]] = {}
+        for p in e["participants"]:
+            by_role.setdefault(p["role"], []).append(p["entity"])
+        actor2 = by_role.get("taken from", []) + by_role.get("target", [])
+        place = ents.get(e["place"]) if e["place"] else None
+        coords = place["coordinates"] if place and place["coordinates"] else [None, None]
+        events.append(
+            {
+                "event_id": e["id"],
+                "event_date_start": e["date"]["start"],
+                "event_date_end": e["date"]["end"],
+                "time_precision": e["date"]["precision"],
+                "disputed_date": e["date"]["disputed"],
+                "event_type": e["label"],
+                "category": e["category"],
+                "actor1": names(by_role.get("agent", [])),
+                "actor1_id": _joined(by_role.get("agent", [])),
+                "actor2": names(actor2),
+                "actor2_id": _joined(actor2),
+                "also_acting": names(by_role.get("also acting", [])),
+                "supporters": names(by_role.get("supporting", [])),
+                "holder_after": name(e["holder_after"]) if e["holder_after"] else "",
+                "place": name(e["place"]) if e["place"] else "",
+                "place_id": e["place"],
+                "latitude": coords[0],
+                "longitude": coords[1],
+                "weapons": names(e["weapons"]),
+                "figures": _joined(
+                    f"{f['text']} ({f['kind']}, {name(f['claimant']) if f['claimant'] else 'outlet'})"
+                    for f in e["figures"]
+                ),
+                "sources": _joined(sorted({f"{s['article']}#p{s['paragraph']}" for s in e["sources"]})),
+                "source_count": len({s["article"] for s in e["sources"]}),
+                "confidence": e["confidence"],
+                "doubtful": e["doubtful"],
+                "url": site_url + e["page_url"],
+            }
+        )
+    mentions = [
+        {
+            "entity_id": m["entity"],
+            "entity_name": name(m["entity"]),
+            "article_id": m["article"],
+            "paragraph": m["paragraph"],
+            "sentence": m["sentence"],
+            "start": m["start"],
+            "end": m["end"],
+            "surface": m["surface"],
+            "role": m["role"],
+            "quote": m["quote"],
+            "source_url": f"{site_url}sources/{m['article']}/#p{m['paragraph']}",
+        }
+        for m in sorted(
+            data["mentions"], key=lambda m: (m["article"], m["paragraph"], m["start"], m["entity"])
+        )
+    ]
+    entities = [
+        {
+            **{
+                k: e[k]
+                for k in ("id", "kind", "type", "name", "description", "within", "wikidata", "reviewed")
+            },
+            "aliases": _joined(e["aliases"]),
+            "affiliation": _joined(f"{a['relation']} {a['id']}" for a in e["affiliation"]),
+            "latitude": e["coordinates"][0] if e["coordinates"] else None,
+            "longitude": e["coordinates"][1] if e["coordinates"] else None,
+            "mention_count": e["mention_count"],
+            "article_count": e["article_count"],
+            "url": site_url + e["page_url"],
+        }
+        for e in sorted(data["entities"], key=lambda e: e["id"])
+    ]
+    return {
+        "data/events.csv": _table(EVENT_COLUMNS, events),
+        "data/mentions.csv": _table(MENTION_COLUMNS, mentions),
+        "data/entities.csv": _table(ENTITY_COLUMNS, entities),
+    }

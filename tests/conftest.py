@@ -18,7 +18,7 @@ from tadmur import cli
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a build reads. Generated output (docs/ pages, site/) is never copied: each copy builds its own.
-INPUT_DIRS = ("seeds", "data", "templates", "schema")
+INPUT_DIRS = ("seeds", "data", "templates", "schema", "overrides")
 INPUT_FILES = ("mkdocs.yml",)
 
 DEFAULT_META = {

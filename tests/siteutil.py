@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import posixpath
 import urllib.parse
 from dataclasses import dataclass, field
@@ -102,3 +104,14 @@ def resolve(site: Path, page_rel: str, href: str) -> tuple[str | None, str]:
         target = posixpath.join(target, "index.html") if target else "index.html"
         candidate = site / target
     return (target if candidate.is_file() else None), parsed.fragment
+
+
+def pagefind_records(site: Path) -> dict[str, dict]:
+    """Every page record Pagefind wrote (its fragments: gzip, a signature, then JSON), by URL."""
+    records = {}
+    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(f.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), f
+        data = json.loads(raw[len(b"pagefind_dcd"):])
+        records[data["url"]] = data
+    return records

@@ -1,4 +1,8 @@
-"""The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins)."""
+"""The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins).
+
+Search is Pagefind's, run over the built HTML after either engine: `tadmur site` runs it after MkDocs,
+and `tadmur.pipeline.index_search(site)` does the same after `zensical build`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from siteutil import pagefind_records
+from tadmur.pipeline import index_search
 
 
 def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
@@ -16,6 +22,7 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
         pytest.fail("zensical is a pinned dev dependency; run `make test` to install it")
     shutil.copy(built_site / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(built_site / "docs", tmp_path / "docs")
+    shutil.copytree(built_site / "overrides", tmp_path / "overrides")  # theme.custom_dir
     proc = subprocess.run([str(zensical), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = tmp_path / "site"
@@ -27,3 +34,11 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
     # Pages carry no Markdown H1 (contributors write above the generated part): the theme prints the title.
     actor = next((site / "actors").glob("*/index.html")).read_text(encoding="utf-8")
     assert actor.count("<h1") == 1
+    # The theme override holds: Pagefind's search box in the header, the page text marked for it.
+    palmyra = (site / "places" / "palmyra" / "index.html").read_text(encoding="utf-8")
+    assert "data-tadmur-search" in palmyra and "data-pagefind-body" in palmyra
+    assert 'data-pagefind-meta="names:palmyra tadmur' in palmyra
+    index_search(site)
+    records = pagefind_records(site)
+    assert "/places/palmyra/" in records and "/review/" not in records
+    assert "tadmur" in records["/places/palmyra/"]["meta"]["names"].split()

@@ -29,7 +29,7 @@
         // Entity pages carry their name and aliases as the metadata `names` (one word per name):
         // a query that is exactly a name ranks that page first.
         ranking: { metaWeights: { names: 10 } },
-        translations: { placeholder: "Search names, places, weapons, words" }
+        translations: { placeholder: "Palmyra, Daesh, TOW…" }
       });
     });
     return loaded;
@@ -47,14 +47,17 @@
       panel.hidden = false;
       toggle.setAttribute("aria-expanded", "true");
       if (offline) {
+        panel.querySelector(".tadmur-search__label").hidden = true;
         var note = panel.querySelector(".tadmur-search__offline");
         note.hidden = false;
         note.focus();
         return;
       }
       load(box).then(function () {
-        var input = panel.querySelector("input");
-        if (input) input.focus();
+        var input = panel.querySelector(".tadmur-search__ui input");
+        if (!input) return;
+        input.id = "tadmur-search-input"; // named by the panel's visible <label>
+        input.focus();
       });
     }
 

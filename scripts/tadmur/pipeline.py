@@ -293,8 +293,12 @@ def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None
 # data-pagefind-body on each page's text (not on pages with `search: exclude: true`), the templates wrap
 # sections that repeat other pages in data-pagefind-ignore and weight an entity's name and aliases.
 # Elements marked for Material's search as data-search-exclude (section headings, figures) are left
-# out too, so either search engine sees the same text.
-PAGEFIND_ARGS = ("--exclude-selectors", "[data-search-exclude]", "--force-language", "en")
+# out too, so either search engine sees the same text; so are the headings' permalink signs (¶).
+PAGEFIND_ARGS = (
+    "--exclude-selectors", "[data-search-exclude]",
+    "--exclude-selectors", ".headerlink",
+    "--force-language", "en",
+)
 
 
 def index_search(site: Path) -> None:

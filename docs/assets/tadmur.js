@@ -29,6 +29,10 @@
         // Entity pages carry their name and aliases as the metadata `names` (one word per name):
         // a query that is exactly a name ranks that page first.
         ranking: { metaWeights: { names: 10 } },
+        processResult: function (result) {
+          if (result.meta) delete result.meta.names; // for ranking only, not shown
+          return result;
+        },
         translations: { placeholder: "Palmyra, Daesh, TOW…" }
       });
     });
@@ -58,6 +62,13 @@
         if (!input) return;
         input.id = "tadmur-search-input"; // named by the panel's visible <label>
         input.focus();
+      }, function () {
+        // No pagefind/ next to the pages: a preview or build that did not run Pagefind.
+        var note = panel.querySelector(".tadmur-search__offline");
+        panel.querySelector(".tadmur-search__label").hidden = true;
+        note.textContent = "The search index is missing: build the site with `make site`.";
+        note.hidden = false;
+        note.focus();
       });
     }
 

@@ -293,10 +293,12 @@ def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None
 # data-pagefind-body on each page's text (not on pages with `search: exclude: true`), the templates wrap
 # sections that repeat other pages in data-pagefind-ignore and weight an entity's name and aliases.
 # Elements marked for Material's search as data-search-exclude (section headings, figures) are left
-# out too, so either search engine sees the same text; so are the headings' permalink signs (¶).
+# out too, so either search engine sees the same text; so are the permalink signs
+# (¶) of headings and paragraphs.
 PAGEFIND_ARGS = (
     "--exclude-selectors", "[data-search-exclude]",
     "--exclude-selectors", ".headerlink",
+    "--exclude-selectors", ".tadmur-pilcrow",
     "--force-language", "en",
 )
 

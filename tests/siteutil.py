@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import posixpath
 import urllib.parse
 from dataclasses import dataclass, field
@@ -124,3 +126,14 @@ def seed_paragraphs(root: Path) -> dict[tuple[str, int], str]:
         for p in ingest(a, rules).paragraphs:
             out[(a.id, p.n)] = p.text
     return out
+
+
+def pagefind_records(site: Path) -> dict[str, dict]:
+    """Every page record Pagefind wrote (its fragments: gzip, a signature, then JSON), by URL."""
+    records = {}
+    for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(f.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), f
+        data = json.loads(raw[len(b"pagefind_dcd"):])
+        records[data["url"]] = data
+    return records

@@ -1,4 +1,5 @@
-"""The built site in Debian's Chromium: alias search, citation anchors, no errors or off-site requests."""
+"""The built site in Debian's Chromium: search (Pagefind) by name and alias, citation anchors, no errors or
+off-site requests."""
 
 from __future__ import annotations
 
@@ -35,21 +36,30 @@ def page(browser, site_url):
 
 
 def _search(page, site_url: str, query: str) -> list[str]:
+    """Open the search box from the keyboard, type the query as a reader would, return the result links."""
     page.goto(f"{site_url}/", wait_until="load")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=20)  # typed, as a reader would: search runs on key events
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.keyboard.press("/")  # opens the box and focuses its field, like the theme's own search did
+    field = page.locator(".pagefind-ui__search-input")
+    field.wait_for(timeout=10_000)
+    assert field.evaluate("el => el === document.activeElement")
+    page.keyboard.type(query, delay=20)
+    # Pagefind's message names the query once the results for it are shown.
+    page.wait_for_function(
+        "q => (document.querySelector('.pagefind-ui__message') || {}).textContent?.includes(q)",
+        arg=query, timeout=10_000,
+    )
     page.wait_for_timeout(300)
-    return page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
+    return page.locator(".pagefind-ui__result-link").evaluate_all("els => els.map(e => e.href)")
 
 
 def _entity_url(knowledge: dict, name: str) -> str:
     return next(e["page_url"] for e in knowledge["entities"] if e["name"] == name)
 
 
-@pytest.mark.parametrize(("query", "name"), [("Daesh", "Islamic State"), ("Tadmur", "Palmyra"),
-                                             ("Hizballah", "Hezbollah"), ("TOW", "BGM-71 TOW")])
-def test_search_for_an_alias_finds_its_page_first(page, site_url, knowledge, query, name):
+@pytest.mark.parametrize(("query", "name"), [("Palmyra", "Palmyra"), ("Daesh", "Islamic State"),
+                                             ("Tadmur", "Palmyra"), ("Hizballah", "Hezbollah"),
+                                             ("TOW", "BGM-71 TOW")])
+def test_search_for_a_name_or_alias_finds_its_page_first(page, site_url, knowledge, query, name):
     hrefs = _search(page, site_url, query)
     assert hrefs, f"no search results for {query!r}"
     assert hrefs[0].split("?")[0] == f"{site_url}/{_entity_url(knowledge, name)}", hrefs[:5]
@@ -126,6 +136,60 @@ def test_search_finds_words_from_quotes_on_their_source_page(page, site_url, kno
     hrefs = _search(page, site_url, "airstrike")
     source = next(a["page_url"] for a in knowledge["articles"] if a["id"].startswith("2016-12-17-new-arab"))
     assert hrefs and hrefs[0].split("?")[0].split("#")[0] == f"{site_url}/{source}", hrefs[:3]
+
+
+def test_first_search_fetches_a_small_part_of_the_index(page, site_url, knowledge, built_site):
+    """Pagefind fetches its code and the index chunks for the query, not the whole index: the bytes of
+    every response under /pagefind/ for one first search (cold cache) stay small. An outcome, not a timing."""
+    fetched: dict[str, int] = {}
+
+    def keep(response):
+        if "/pagefind/" in response.url and response.status < 300:
+            fetched[response.url.removeprefix(site_url)] = len(response.body())
+
+    page.on("response", keep)
+    hrefs = _search(page, site_url, "Palmyra")
+    assert hrefs[0] == f"{site_url}/{_entity_url(knowledge, 'Palmyra')}", hrefs[:5]
+    total = sum(fetched.values())
+    bundle = built_site / "site" / "pagefind"
+    on_disk = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+    report = {"first_search_bytes": total, "pagefind_dir_bytes": on_disk, "files": fetched}
+    (built_site.parent / "screens").mkdir(exist_ok=True)
+    (built_site.parent / "screens" / "search-bytes.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nfirst search: {total / 1024:.0f} KB in {len(fetched)} responses; "
+          f"site/pagefind/ {on_disk / 1024:.0f} KB")
+    assert any(u.endswith(".pf_fragment") for u in fetched) and any("/index/" in u for u in fetched), fetched
+    assert total < 500 * 1024, report
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
+def test_search_box_is_keyboard_operable(page, site_url, knowledge):
+    """Tab reaches the search button, Enter opens the box with the field focused, Escape closes it and
+    gives focus back to the button; a result is a link that Enter follows."""
+    page.goto(f"{site_url}/", wait_until="load")
+    toggle = page.locator(".tadmur-search__toggle")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if toggle.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the search button")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    field = page.locator(".pagefind-ui__search-input")
+    field.wait_for(timeout=10_000)
+    page.wait_for_function("() => document.activeElement?.classList.contains('pagefind-ui__search-input')")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.locator("#tadmur-search-panel").is_hidden()
+    assert toggle.evaluate("el => el === document.activeElement")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    hrefs = _search(page, site_url, "Daesh")
+    page.locator(".pagefind-ui__result-link").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(hrefs[0])
+    assert page.locator("h1").first.inner_text().startswith("Islamic State")
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
 
 
 def test_map_and_timeline_render_their_markers(page, site_url, knowledge):

@@ -85,6 +85,7 @@ def test_a_name_that_is_a_section_index_gets_its_own_page(tmp_path):
         "Bold text{: onclick=alert(3) }",
         "[go](javascript:alert(4))",
         "[next page](https://example.org/x){ data-tadmur-redirect }",
+        'Palmyra Palmyra{: data-pagefind-weight="10" data-pagefind-meta="names:palmyra" }',
         "[x]: javascript:alert(5)",
     ],
 )

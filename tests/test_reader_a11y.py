@@ -73,3 +73,33 @@ def test_axe_finds_no_serious_violation(browser, site_url, knowledge, kind):
     assert not unknown, f"{kind} /{path}: " + "\n".join(unknown[:30])
     if known:
         pytest.xfail("; ".join(f"{rule}: {KNOWN[rule][1]}" for rule in sorted(known)))
+
+
+def test_axe_finds_no_serious_violation_in_open_search(browser, site_url):
+    """The search box opened, with results for a query: Pagefind's UI in the theme's colours."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{site_url}/places/palmyra/", wait_until="networkidle")
+        page.locator(".tadmur-search__toggle").click()
+        page.locator(".pagefind-ui__search-input").wait_for(timeout=10_000)
+        page.keyboard.type("Palmyra", delay=10)
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        page.wait_for_timeout(500)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => {
+                const r = await axe.run(document.querySelector("#tadmur-search-panel").parentElement,
+                                        {resultTypes: ["violations"]});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(" "))}));
+            }"""
+        )
+    finally:
+        context.close()
+    assert not errors, errors
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious

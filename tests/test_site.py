@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from siteutil import is_external, parse_file, resolve, seed_paragraphs, unframed
+from siteutil import is_external, pagefind_records, parse_file, resolve, seed_paragraphs, unframed
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 KIND_DIRS = {"actor": "actors", "weapon": "weapons", "place": "places"}
@@ -51,7 +51,8 @@ def page_file(site: Path, page_url: str) -> Path:
 
 def test_home_page_exists(site):
     assert (site / "index.html").is_file()
-    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # Pagefind's search bundle, not Material's
+    assert not (site / "search" / "search_index.json").exists()
     assert (site / "data" / "knowledge.json").is_file()
     assert (site / "data" / "knowledge.schema.json").is_file()
 
@@ -207,13 +208,26 @@ def test_aliases_are_merged_into_one_entity(knowledge):
 
 
 def test_search_finds_pages_by_alias(site, knowledge):
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    for name, kind, alias in (("Islamic State", "actor", "Daesh"), ("Palmyra", "place", "Tadmur")):
-        url = entity(knowledge, name, kind)["page_url"]
-        page_docs = [d for d in docs if d["location"].split("#")[0] == url]
-        assert page_docs, url
-        # The alias is a page tag, which Material's search weighs far above any text match.
-        assert any(alias in d.get("tags", []) for d in page_docs), (url, alias)
+    """Pagefind's record of an entity page holds its aliases (weighted text) and its names metadata."""
+    records = pagefind_records(site)
+    for name, kind, alias in (("Islamic State", "actor", "Daesh"), ("Palmyra", "place", "Tadmur"),
+                              ("BGM-71 TOW", "weapon", "TOW")):
+        url = "/" + entity(knowledge, name, kind)["page_url"]
+        assert url in records, url
+        record = records[url]
+        assert record["meta"]["title"] == name
+        assert alias.lower() in record["meta"]["names"].split(), record["meta"]
+        assert alias in record["content"]
+        # Mention lists repeat their source pages and are left out of the index.
+        assert "Every sentence below is quoted" not in record["content"]
+
+
+def test_search_index_leaves_out_lists_and_excluded_pages(site, knowledge):
+    records = pagefind_records(site)
+    assert "/review/" not in records and "/timeline/" not in records and "/actors/" not in records
+    for event in knowledge["events"][:3]:
+        content = records["/" + event["page_url"]]["content"]
+        assert "Each report of this event" not in content
 
 
 def test_not_entities(knowledge):

@@ -1,4 +1,8 @@
-"""The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins)."""
+"""The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins).
+
+Search is Pagefind's, run over the built HTML after either engine: `tadmur site` runs it after MkDocs,
+and `tadmur.pipeline.index_search(site)` does the same after `zensical build`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from siteutil import pagefind_records
+from tadmur.pipeline import index_search
 
 
 def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
@@ -33,3 +39,11 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
     assert 'type="application/atom+xml"' in actor and "feed.xml" in actor
     for name in ("feed.xml", "data/events.csv", "data/mentions.csv", "data/entities.csv"):
         assert (site / name).read_bytes() == (built_site / "docs" / name).read_bytes(), name
+    # The theme override holds: Pagefind's search box in the header, the page text marked for it.
+    palmyra = (site / "places" / "palmyra" / "index.html").read_text(encoding="utf-8")
+    assert "data-tadmur-search" in palmyra and "data-pagefind-body" in palmyra
+    assert 'data-pagefind-meta="names:palmyra tadmur' in palmyra
+    index_search(site)
+    records = pagefind_records(site)
+    assert "/places/palmyra/" in records and "/review/" not in records
+    assert "tadmur" in records["/places/palmyra/"]["meta"]["names"].split()

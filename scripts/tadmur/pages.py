@@ -184,13 +184,16 @@ def parse(path: str, text: str, generated: bool = True) -> Page | None:
 
 # Contributor prose is Markdown, trusted like a wiki edit but no further: it may format text and link to
 # http(s) or relative addresses, but carry no raw HTML (no <script>, <iframe>, <img onerror=...>), no
-# attribute lists that add event handlers, styles or the build's own data-tadmur-* attributes, and no
+# attribute lists that add event handlers, styles or the build's own data-tadmur-* and data-pagefind-*
+# attributes (search ranking and indexing are the build's), and no
 # links that run code (javascript:, data:, vbscript:). Code spans and fenced code blocks are shown as
 # code, so anything may be quoted there.
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-_ATTR_LIST = re.compile(r"\{:?[^{}]*\b(?:on[a-z]+\s*=|style\s*=|data-tadmur|href\s*=|src\s*=)[^{}]*\}", re.I)
+_ATTR_LIST = re.compile(
+    r"\{:?[^{}]*\b(?:on[a-z]+\s*=|style\s*=|data-tadmur|data-pagefind|href\s*=|src\s*=)[^{}]*\}", re.I
+)
 _BAD_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)\s*(?:javascript|data|vbscript)\s*:", re.I)
 
 
@@ -206,7 +209,8 @@ def prose_problems(name: str, lines: list[str], first_line: int) -> list[BuildEr
         text = _CODE_SPAN.sub("``", raw)
         for pattern, why in (
             (_RAW_HTML, "raw HTML is not allowed in your text; write Markdown, or put it in `code`"),
-            (_ATTR_LIST, "attribute lists may not add event handlers, styles, links or data-tadmur-*"),
+            (_ATTR_LIST, "attribute lists may not add event handlers, styles, links, data-tadmur-* or "
+                         "data-pagefind-*"),
             (_BAD_LINK, "links may only go to http(s) or relative addresses"),
         ):
             if pattern.search(text):

@@ -281,10 +281,11 @@ def _previous_export(project: Project) -> dict | None:
 
 
 def build_site(project: Project, strict: bool = True) -> None:
-    """Build site/ (for a web server: stable directory URLs) and site-offline/ (to open from the file
-    system: Material's offline plugin, links ending in index.html, search without a server).
+    """Build site/ (for a web server: stable directory URLs, searched with Pagefind) and site-offline/
+    (to open from the file system: Material's offline plugin, links ending in index.html; Pagefind
+    cannot fetch its index over file://, so there the search box says search needs http(s)).
 
-    Each is built into a temporary folder and swapped in only if MkDocs succeeded.
+    Each is built into a temporary folder and swapped in only if MkDocs and Pagefind succeeded.
     """
     _mkdocs(project, project.site, strict, offline=False)
     _mkdocs(project, project.root / "site-offline", strict, offline=True)
@@ -314,9 +315,43 @@ def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None
         raise SystemExit(
             f"mkdocs build failed (exit {proc.returncode}); the previous {target.name}/ is unchanged"
         )
+    if not offline:
+        try:
+            index_search(tmp)
+        except SystemExit as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise SystemExit(f"{exc}; the previous {target.name}/ is unchanged") from None
     old = project.root / f".{target.name}-old"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# What Pagefind indexes is marked in the pages themselves: overrides/partials/content.html puts
+# data-pagefind-body on each page's text (not on pages with `search: exclude: true`), the templates wrap
+# sections that repeat other pages in data-pagefind-ignore and weight an entity's name and aliases.
+# Elements marked for Material's search as data-search-exclude (section headings, figures) are left
+# out too, so either search engine sees the same text; so are the permalink signs
+# (¶) of headings and paragraphs.
+PAGEFIND_ARGS = (
+    "--exclude-selectors", "[data-search-exclude]",
+    "--exclude-selectors", ".headerlink",
+    "--exclude-selectors", ".tadmur-pilcrow",
+    "--force-language", "en",
+)
+
+
+def index_search(site: Path) -> None:
+    """Write Pagefind's search bundle (index chunks, pagefind-ui.js and .css) to <site>/pagefind/.
+
+    Runs the binary of the pinned pagefind_bin package over a site built by MkDocs or zensical;
+    the result depends only on the built HTML.
+    """
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), *PAGEFIND_ARGS, "--silent"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").is_file():
+        raise SystemExit(
+            f"pagefind failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-2000:]}"
+        )

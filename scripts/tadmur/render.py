@@ -7,12 +7,14 @@ from articles passes through `md_escape`, so it renders as inert text.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import json
 import math
 import posixpath
 import re
+import unicodedata
 import urllib.parse
 from collections import Counter
 from pathlib import Path
@@ -118,8 +120,17 @@ class Renderer:
         self.n_events = 0
         self.figures: dict[str, str] = {}  # entity id -> inline SVG figure (figures.py)
         self.entity_event_articles: dict[str, set[str]] = {}  # entity id -> articles reporting its events
+        self._search_names: dict[str, str] | None = None
 
     # ---- helpers shared by emitters -------------------------------------------------------------
+    def search_names(self) -> dict[str, str]:
+        """Entity id -> its names as Pagefind words (see `search_names`), computed once for all pages."""
+        if self._search_names is None:
+            self._search_names = search_names(
+                {eid: [e.name, *e.aliases] for eid, e in self.kb.entities.items()}
+            )
+        return self._search_names
+
     def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
         ent = self.kb.entities.get(eid) or self.kb.catalog.entities.get(eid)
         if eid not in self.kb.entities:
@@ -252,6 +263,7 @@ class Renderer:
             # Entity pages outrank source pages, and much-mentioned names outrank rare ones that merely
             # share a word with the query ("Daesh" -> Islamic State before "anti-Daesh coalition").
             search_boost=round(2 + math.log10(1 + len(ms)), 2),
+            search_names=self.search_names().get(ent.id, ""),
             article_count=len(groups),
             groups=groups,
             cooccur=[
@@ -722,3 +734,51 @@ class EventRenderer:
         return self.r.render(
             "entity_events.md.j2", rows=rows, held=held, timeline_link=rel(src, "timeline.md")
         )
+
+
+
+def name_word(name: str) -> str:
+    """A name as one Pagefind word: lowercase ASCII letters and digits, accents dropped, spaces and
+    punctuation removed ("BGM-71 TOW" -> "bgm71tow")."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", ascii_.lower())
+
+
+def search_names(names: dict[str, list[str]]) -> dict[str, str]:
+    """Entity id -> its names (canonical name and aliases) as Pagefind words, space-separated.
+
+    Written on the entity page as Pagefind metadata `names`, which the search box weighs far above the
+    text (docs/assets/tadmur.js): a query that is exactly a name puts that name's page first. Pagefind
+    matches a query word against the start of a word, so a word that starts with another entity's name
+    is left out ("palmyraromantheatre" would match "Palmyra"): the page still has that alias in its
+    text, with a high weight.
+    """
+    words = {eid: list(dict.fromkeys(w for w in map(name_word, ns) if w)) for eid, ns in names.items()}
+    owner: dict[str, set[str]] = {}
+    for eid, ws in words.items():
+        for w in ws:
+            owner.setdefault(w, set()).add(eid)
+    ordered = sorted(owner)
+    out: dict[str, str] = {}
+    for eid, ws in words.items():
+        kept = []
+        for w in ws:
+            # Another entity's word that is a proper prefix of w, or the same word owned by others too.
+            shadowed = any(
+                o != w and w.startswith(o) and owner[o] - {eid} for o in _prefixes(w, ordered)
+            ) or owner[w] - {eid}
+            if not shadowed:
+                kept.append(w)
+        out[eid] = " ".join(kept)
+    return out
+
+
+def _prefixes(word: str, ordered: list[str]) -> list[str]:
+    """The words of `ordered` (sorted) that are prefixes of `word`."""
+    found = []
+    for n in range(1, len(word) + 1):
+        p = word[:n]
+        i = bisect.bisect_left(ordered, p)
+        if i < len(ordered) and ordered[i] == p:
+            found.append(p)
+    return found

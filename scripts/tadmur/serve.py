@@ -315,11 +315,19 @@ def mkdocs_command(project: Project, addr: str) -> list[str]:
 
 def stage(project: Project) -> None:
     """Copy docs/ to the preview folder, so that the preview shows only what a build accepted: an edit
-    the build refused stays in docs/ (for the contributor to fix) and out of the preview."""
+    the build refused stays in docs/ (for the contributor to fix) and out of the preview.
+
+    `mkdocs serve` does not run Pagefind, so the search index of the last `tadmur site` (site/pagefind/)
+    is served with it, as pagefind/: search in the preview finds what the last full build indexed."""
     docs, dest = project.docs, project.root / STAGE_DIR
-    wanted = {p.relative_to(docs) for p in docs.rglob("*") if p.is_file()}
+    sources = {p.relative_to(docs): p for p in docs.rglob("*") if p.is_file()}
+    bundle = project.site / "pagefind"
+    if bundle.is_dir():
+        found = (p for p in bundle.rglob("*") if p.is_file())
+        sources.update({Path("pagefind") / p.relative_to(bundle): p for p in found})
+    wanted = set(sources)
     for rel in sorted(wanted):
-        src, dst = docs / rel, dest / rel
+        src, dst = sources[rel], dest / rel
         data = src.read_bytes()
         if not dst.is_file() or dst.read_bytes() != data:
             dst.parent.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,8 @@ def _report(result) -> None:
     for line in getattr(result, "notes", []):
         print(f"  note: {line}")
     print("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
+    if result.peak_mb:
+        print("  peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in result.peak_mb.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,7 @@ class BuildResult:
     events: list
     files: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory so far at the end of each stage
     written: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
@@ -68,11 +70,13 @@ def generate(project: Project) -> BuildResult:
     """Read and validate every input, run every stage in memory, and return the docs/ files."""
     t = time.perf_counter()
     timings: dict[str, float] = {}
+    peak_mb: dict[str, int] = {}
 
     def lap(name: str) -> None:
         nonlocal t
         now = time.perf_counter()
         timings[name] = round(now - t, 3)
+        peak_mb[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         t = now
 
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
@@ -136,7 +140,9 @@ def generate(project: Project) -> BuildResult:
         frozenset(entity_merges),
     )
     lap("render")
-    return BuildResult(kb, events, files, timings, notes=notes + corr.warnings, previous=previous)
+    return BuildResult(
+        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous
+    )
 
 
 ROLES_THAT_MATTER = ("agent", "taken from", "target")

@@ -135,15 +135,19 @@ class Figures:
             )
         )
 
-    def timeline_axis(self) -> str:
+    def timeline_axis(
+        self, events: list | None = None, src: str = "timeline.md", start=None, end=None
+    ) -> str:
+        """The time axis of `events` (default: all) on the page `src`, from `start` to `end` (ISO strings,
+        default: whole years around the events)."""
         marks = []
-        for e in self.events:
+        for e in self.events if events is None else events:
             if not e.earliest:
                 continue
             marks.append(
                 {
                     "title": e.title,
-                    "href": href("timeline.md", e.url),
+                    "href": href(src, e.url),
                     "start": e.earliest,
                     "end": e.latest or e.earliest,
                     "precision": e.precision,
@@ -152,7 +156,8 @@ class Figures:
             )
         if not marks:
             return ""
-        return figure(visuals.time_axis(marks, "Dated events on a time axis, by category"))
+        title = "Dated events on a time axis, by category"
+        return figure(visuals.time_axis(marks, title, start=start, end=end))
 
     def actor(self, eid: str) -> str:
         """The actor's neighbourhood: affiliations, weapons it used or captured, places it fought over."""

@@ -23,6 +23,7 @@ from .errors import BuildError
 from .ingest import Paragraph
 from .kb import KB, Mention
 from .mdtext import link, md_escape
+from .paths import relpath
 
 KIND_TITLES = {"actor": "Actors", "weapon": "Weapons", "place": "Places"}
 KIND_SINGULAR = {"actor": "Actor", "weapon": "Weapon", "place": "Place"}
@@ -46,7 +47,7 @@ CORRECTED_LABELS = {
 
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from one docs/ file to another, as MkDocs resolves and validates it."""
-    path = posixpath.relpath(dst, posixpath.dirname(src) or ".")
+    path = relpath(dst, posixpath.dirname(src) or ".")
     return f"{path}#{anchor}" if anchor else path
 
 
@@ -597,7 +598,9 @@ class EventRenderer:
         self.events = events
         self.by_id = {e.id: e for e in events}
         self.by_entity: dict[str, list] = {}
+        self.at_place: dict[str, list] = {}
         for e in events:
+            self.at_place.setdefault(e.place, []).append(e)
             for eid in self.entities_of(e):
                 self.by_entity.setdefault(eid, []).append(e)
 
@@ -804,7 +807,7 @@ class EventRenderer:
         ent = self.kb.entities[eid]
         src = ent.doc_path
         evs = self.by_entity.get(eid, [])
-        history = control_history(self.events, eid) if ent.kind == "place" else []
+        history = control_history(self.at_place.get(eid, []), eid) if ent.kind == "place" else []
         r = self.r
         first, rest = evs[: r.list_limit], evs[r.list_limit :]
         chunks = [rest[i : i + r.event_rows] for i in range(0, len(rest), r.event_rows)]

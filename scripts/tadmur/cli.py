@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "func", None):
             return args.func(args, project)
         if args.command == "check":
-            result = pipeline.generate(project)
+            result = pipeline.generate(project, cache=False)
             _report(result)
             print("tadmur: inputs are valid")
         elif args.command == "docs":

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .articlecache import context_digest, process_articles
 from .catalog import KIND_DIRS, load_catalog
 from .corrections import (
     apply_to_catalog,
@@ -31,8 +32,7 @@ from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
 from .export import dumps, export
-from .extract import extract
-from .ingest import ingest, load_rules
+from .ingest import load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
@@ -66,8 +66,11 @@ class BuildResult:
     previous: dict | None = None  # the last build's knowledge.json, as read before this one
 
 
-def generate(project: Project) -> BuildResult:
-    """Read and validate every input, run every stage in memory, and return the docs/ files."""
+def generate(project: Project, cache: bool = True) -> BuildResult:
+    """Read and validate every input, run every stage in memory, and return the docs/ files.
+
+    With `cache`, each article's ingest and extract results are read from and kept in the project's
+    .tadmur-cache/ (see articlecache.py); without it nothing is read from or written there."""
     t = time.perf_counter()
     timings: dict[str, float] = {}
     peak_mb: dict[str, int] = {}
@@ -88,11 +91,12 @@ def generate(project: Project) -> BuildResult:
     disc_rules = load_discovery_rules(project.rules / "discovery.yml")
     articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
     lap("load")
-    docs = {a.id: ingest(a, ingest_rules) for a in articles}
-    lap("ingest")
     matcher = Matcher(list(catalog.entities.values()))
-    extractions = [extract(docs[a.id], matcher, disc_rules) for a in articles]
-    lap("extract")
+    context = context_digest(project.rules, catalog.entities.values())
+    docs, extractions, counts = process_articles(
+        articles, ingest_rules, matcher, disc_rules, project.root if cache else None, context
+    )
+    lap(f"ingest+extract ({counts['computed']} of {len(articles)} articles)")
     merges = discovered_merges(corr, catalog)
     kb = build_kb(
         articles,

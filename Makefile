@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.tadmur-installed
 PIP := $(BIN)/pip --quiet --disable-pip-version-check
 
-.PHONY: site docs serve test lint check chromium bench eval clean
+.PHONY: site offline docs serve test lint check chromium bench eval clean
 
 # The virtual environment, with pinned dependencies and the build package installed in place.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -20,6 +20,10 @@ venv: $(STAMP)
 ## Generate docs/ from seeds/ and data/, then build site/ with `mkdocs build --strict`.
 site: $(STAMP)
 	$(BIN)/tadmur site
+
+## The same, plus site-offline/: a second build of the site to open from the file system (file://).
+offline: $(STAMP)
+	$(BIN)/tadmur site --offline
 
 ## Generate docs/ only.
 docs: $(STAMP)

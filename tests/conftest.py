@@ -102,10 +102,11 @@ def seed_writer() -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real seeds and catalog built once with `tadmur site` (mkdocs build --strict); the root."""
+    """The real seeds and catalog built once with `tadmur site --offline` (mkdocs build --strict, for
+    site/ and site-offline/); the root."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     try:
-        code, out, err = run_cli("--root", str(root), "site")
+        code, out, err = run_cli("--root", str(root), "site", "--offline")
     except SystemExit as exc:  # build_site raises SystemExit when mkdocs fails
         pytest.fail(f"`tadmur site` failed: {exc}")
     if code != 0:

@@ -249,14 +249,16 @@ def _previous_export(project: Project) -> dict | None:
         return None
 
 
-def build_site(project: Project, strict: bool = True) -> None:
-    """Build site/ (for a web server: stable directory URLs) and site-offline/ (to open from the file
-    system: Material's offline plugin, links ending in index.html, search without a server).
+def build_site(project: Project, strict: bool = True, offline: bool = False) -> None:
+    """Build site/ (for a web server: stable directory URLs) and, with `offline`, site-offline/ (to open
+    from the file system: Material's offline plugin, links ending in index.html, search without a
+    server). The second is a whole second MkDocs build, so it is made only on request (`make offline`).
 
     Each is built into a temporary folder and swapped in only if MkDocs succeeded.
     """
     _mkdocs(project, project.site, strict, offline=False)
-    _mkdocs(project, project.root / "site-offline", strict, offline=True)
+    if offline:
+        _mkdocs(project, project.root / "site-offline", strict, offline=True)
 
 
 def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None:

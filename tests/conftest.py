@@ -120,6 +120,26 @@ def knowledge(built_site: Path) -> dict:
     return json.loads((built_site / "site" / "data" / "knowledge.json").read_text(encoding="utf-8"))
 
 
+# ---- markers: unit, e2e, browser (registered in pyproject.toml) ------------------------------------------
+
+# Modules whose tests never build the project: everything else builds a copy of it (e2e).
+UNIT_MODULES = {
+    "test_discover.py", "test_ingest.py", "test_matcher.py", "test_temporal.py", "test_visuals.py"
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(m.name in ("unit", "e2e", "browser") for m in item.iter_markers()):
+            continue  # marked by hand
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        elif item.path.name in UNIT_MODULES:
+            item.add_marker(pytest.mark.unit)
+        else:
+            item.add_marker(pytest.mark.e2e)
+
+
 # ---- browser --------------------------------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

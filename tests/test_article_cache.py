@@ -14,15 +14,21 @@ from tadmur.paths import Project
 from tadmur.pipeline import generate
 
 STAGE = re.compile(r"ingest\+extract \((\d+) of (\d+) articles\)")
+EVENTS = re.compile(r"events \((\d+) of (\d+) articles\)")
 
 
-def docs(root: Path) -> tuple[int, int]:
-    """Build docs/; return (articles computed, articles in all) from the build report."""
+def docs(root: Path, stage=STAGE) -> tuple[int, int]:
+    """Build docs/; return (articles computed, articles in all) by a stage of the build report."""
     code, out, err = run_cli("--root", str(root), "docs")
     assert code == 0, err
-    m = STAGE.search(out)
+    m = stage.search(out)
     assert m, out
     return int(m.group(1)), int(m.group(2))
+
+
+def same_as_without_cache(root: Path) -> None:
+    files = generate(Project(root), cache=False).files
+    assert all((root / "docs" / rel).read_text(encoding="utf-8") == text for rel, text in files.items())
 
 
 @pytest.fixture
@@ -41,9 +47,12 @@ def test_a_warm_cache_gives_the_same_docs_and_only_new_articles_are_computed(roo
     assert generate(Project(root), cache=False).files == generate(Project(root)).files
     write_seed(root, "2020-01-01-test-article.md", "The Islamic State captured Palmyra on Monday.\n")
     assert docs(root) == (1, 6)
+    same_as_without_cache(root)
     write_seed(root, "2020-01-01-test-article.md", "The Syrian Army recaptured Palmyra on Monday.\n")
-    assert docs(root) == (1, 6)
-    assert len(list((root / ".tadmur-cache" / "articles").glob("*.pickle"))) == 6  # stale entries go
+    assert docs(root, EVENTS) == (1, 6)  # its event reports too; the other articles' come from the cache
+    same_as_without_cache(root)
+    for part in ("articles", "reports"):  # stale entries go
+        assert len(list((root / ".tadmur-cache" / part).glob("*.pickle"))) == 6
 
 
 @pytest.mark.parametrize(
@@ -61,6 +70,15 @@ def test_a_rules_or_catalog_change_recomputes_every_article(root, path, old, new
     (root / path).write_text(text.replace(old, new, 1), encoding="utf-8")
     assert docs(root) == (5, 5)
     assert docs(root) == (0, 5)
+    same_as_without_cache(root)
+
+
+def test_an_events_vocabulary_change_recomputes_the_reports(root):
+    assert docs(root, EVENTS) == (5, 5)
+    path = root / "data" / "events.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert docs(root, EVENTS) == (5, 5)
+    assert docs(root, EVENTS) == (0, 5)
 
 
 def test_a_contributors_alias_recomputes_every_article(root):
@@ -74,7 +92,7 @@ def test_a_contributors_alias_recomputes_every_article(root):
 
 def test_a_damaged_cache_entry_is_computed_again(root):
     docs(root)
-    for path in (root / ".tadmur-cache" / "articles").glob("*.pickle"):
+    for path in (root / ".tadmur-cache").glob("*/*.pickle"):
         path.write_bytes(b"not a pickle")
     before = snapshot(root / "docs")
     assert docs(root) == (5, 5)
@@ -95,4 +113,4 @@ def test_the_process_pool_gives_what_one_process_gives(root, monkeypatch):
     monkeypatch.setattr(articlecache, "ProcessPoolExecutor", pool)
     monkeypatch.setattr(articlecache.os, "cpu_count", lambda: 2)
     assert generate(Project(root), cache=False).files == serial
-    assert calls, "the pool was not used"
+    assert len(calls) == 2, "the pool was not used for both per-article stages"

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .articlecache import context_digest, process_articles
+from .articlecache import ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, load_catalog
 from .corrections import (
     apply_to_catalog,
@@ -93,7 +93,7 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     lap("load")
     matcher = Matcher(list(catalog.entities.values()))
     context = context_digest(project.rules, catalog.entities.values())
-    docs, extractions, counts = process_articles(
+    docs, extractions, counts, keys = process_articles(
         articles, ingest_rules, matcher, disc_rules, project.root if cache else None, context
     )
     lap(f"ingest+extract ({counts['computed']} of {len(articles)} articles)")
@@ -110,11 +110,12 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     check_entity_refs(corr, kb, kb.wrong_used, merges)
     lap("knowledge base")
     vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
-    found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities)
+    reports = ReportCache(project.root if cache else None, keys, project.root / "data" / "events.yml")
+    found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities, reports)
     previous = _previous_export(project)
     moved = settle_ids(previous, found)
     events, candidates, hidden, merged_events = apply_event_corrections(found, corr, kb, vocab, moved)
-    lap("events")
+    lap(f"events ({reports.counts['computed']} of {len(articles)} articles)")
     redirects = _redirects(kb, original, corr, merges, merged_events, moved)
     _check_merge_roles(previous, events + candidates, redirects, corr)
     files = render_site(

@@ -114,6 +114,7 @@ class Renderer:
         self.n_events = 0
         self.figures: dict[str, str] = {}  # entity id -> inline SVG figure (figures.py)
         self.extra_pages: dict[str, str] = {}  # numbered pages of long entity lists, by path
+        self._index: dict[str, dict[str, list]] | None = None  # see _reverse_index
 
     # ---- helpers shared by emitters -------------------------------------------------------------
     def entity_link(self, src: str, eid: str, label: str | None = None) -> str:
@@ -203,7 +204,7 @@ class Renderer:
 
     def _reverse_index(self) -> dict[str, dict[str, list]]:
         """Who is affiliated with, lies within or was published by each entity: made once, not per page."""
-        if getattr(self, "_index", None) is None:
+        if self._index is None:
             index: dict[str, dict[str, list]] = {"affiliated": {}, "within": {}, "published": {}}
             for other in self.kb.entities.values():
                 for t, r in other.affiliation:

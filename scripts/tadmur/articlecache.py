@@ -13,7 +13,6 @@ Articles not in the cache are processed in a pool of worker processes when there
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -50,12 +49,12 @@ def context_digest(rules_dir: Path, entities) -> bytes:
     for path in sorted(rules_dir.glob("*.yml")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for ent in sorted(entities, key=lambda e: e.id):
-        h.update(repr(dataclasses.astuple(ent)).encode() + b"\0")
+        h.update(repr(ent).encode() + b"\0")
     return h.digest()
 
 
 def article_key(context: bytes, article: Article) -> str:
-    return hashlib.sha256(context + repr(dataclasses.astuple(article)).encode()).hexdigest()
+    return hashlib.sha256(context + repr(article).encode()).hexdigest()
 
 
 class ReportCache:
@@ -91,7 +90,7 @@ class ReportCache:
                 todo.add(ent.within)
         for eid in sorted(named):
             ent = kb.entities.get(eid)
-            h.update(repr((eid, dataclasses.astuple(ent) if ent is not None else None)).encode())
+            h.update(repr((eid, ent)).encode())
         return h.hexdigest()
 
     def reports(self, kb, origin: dict, seat_of: dict, one) -> list:

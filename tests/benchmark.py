@@ -1,15 +1,26 @@
-"""Speed and memory of the matcher and the whole build, on synthetic data made here.
+"""Speed, memory and page weight of the real build on a varied synthetic corpus (tests/synthetic.py).
 
-Run with `make bench`. Prints numbers; asserts nothing (timings are not unit tests).
-- matcher: 5,000 aliases over ~2 MB of text (the issue's goal: well above 1 MB/s)
-- build: the seed corpus replicated to N articles, through every stage up to the Markdown files
+Run with `make bench` (sizes 1000 and 5000) or `python tests/benchmark.py 100 1000 [--no-site]`.
+Prints numbers; asserts nothing (timings are not unit tests). For each size N, in a throwaway copy of
+the project:
+
+- `tadmur docs` on N-1 articles, cold (no cache): wall time, peak memory, each stage's time and the
+  peak memory reached by its end;
+- one more article added, `tadmur docs` again: the time to a fresh docs/;
+- `mkdocs build --strict` on the result: wall time and peak memory; then the pages (count, bytes per
+  HTML page, the largest page) and what a first search fetches (Material's search index).
+
+It finishes with a Markdown table for the README. The matcher's own speed: `--matcher`.
 """
 
 from __future__ import annotations
 
+import gzip
+import os
 import random
-import resource
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,14 +28,117 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from tadmur.catalog import Entity  # noqa: E402
-from tadmur.matcher import Matcher  # noqa: E402
-from tadmur.paths import Project  # noqa: E402
-from tadmur.pipeline import generate  # noqa: E402
+from synthetic import write_corpus  # noqa: E402
+
+DEFAULT_SIZES = (1000, 5000)
+
+
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak resident memory in MB of it and its children, stdout).
+    Prints its CPU time too: on a shared machine that varies less than the wall time."""
+    with tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fout, stderr=ferr, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # reaps it, with its own peak memory
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        fout.seek(0)
+        ferr.seek(0)
+        out, err = fout.read(), ferr.read()
+    if code:
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{err[-3000:]}\n{out[-2000:]}")
+    print(f"  [{Path(cmd[0]).name} {cmd[-1] if cmd[-1] == 'docs' else 'mkdocs'}: wall {wall:.1f} s, "
+          f"cpu {usage.ru_utime + usage.ru_stime:.1f} s, load average {os.getloadavg()[0]:.1f}]")
+    return wall, usage.ru_maxrss // 1024, out
+
+
+def stages(out: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The stage times and peak memory lines `tadmur docs` prints."""
+
+    def pairs(prefix: str) -> dict[str, str]:
+        m = re.search(rf"^  {re.escape(prefix)}: (.*)$", out, re.M)
+        return dict(p.rsplit(" ", 1) for p in m.group(1).split(", ")) if m else {}
+
+    return pairs("timings (s)"), pairs("peak memory (MB)")
+
+
+def make_project(dest: Path) -> Path:
+    for part in ("data", "templates", "schema"):
+        shutil.copytree(ROOT / part, dest / part)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
+    return dest
+
+
+def bench_size(n: int, site: bool = True) -> dict:
+    tadmur = [str(Path(sys.executable).parent / "tadmur")]
+    with tempfile.TemporaryDirectory(prefix="tadmur-bench-") as tmp:
+        root = make_project(Path(tmp) / "project")
+        write_corpus(root / "seeds", n, ROOT / "data" / "catalog", which=range(n - 1))
+        row: dict = {"articles": n}
+        wall, mb, out = run([*tadmur, "--root", str(root), "docs"], root)
+        times, peaks = stages(out)
+        row.update(docs_s=wall, docs_mb=mb)
+        print(f"\n== {n} articles ({n - 1}, then one added)")
+        print(f"tadmur docs (cold): {wall:.1f} s, peak {mb} MB")
+        for name, secs in times.items():
+            print(f"  {name:<15} {float(secs):7.2f} s   peak so far {peaks.get(name, '?'):>5} MB")
+        write_corpus(root / "seeds", n, ROOT / "data" / "catalog", which=[n - 1])
+        wall, mb, out = run([*tadmur, "--root", str(root), "docs"], root)
+        row.update(add_one_s=wall)
+        print(f"tadmur docs after adding one article: {wall:.1f} s, peak {mb} MB")
+        print("  " + re.search(r"timings \(s\): (.*)", out).group(1))
+        docs_md = [p for p in (root / "docs").rglob("*.md")]
+        big_md = max(docs_md, key=lambda p: p.stat().st_size)
+        big_size = big_md.stat().st_size
+        row.update(md_pages=len(docs_md), largest_md=(str(big_md.relative_to(root / "docs")), big_size))
+        print(f"docs/: {len(docs_md)} Markdown pages, largest {row['largest_md'][0]} "
+              f"{row['largest_md'][1] / 1e6:.2f} MB")
+        if site:
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "false"}
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "--strict", "-f",
+                   str(root / "mkdocs.yml"), "-d", str(root / "site")]
+            wall, mb, _ = run(cmd, root, env)
+            html = [p for p in (root / "site").rglob("*.html")]
+            sizes = {p: p.stat().st_size for p in html}
+            big = max(sizes, key=sizes.get)
+            index = root / "site" / "search" / "search_index.json"
+            raw = index.read_bytes()
+            row.update(
+                mkdocs_s=wall, mkdocs_mb=mb, pages=len(html), bytes_per_page=sum(sizes.values()) / len(html),
+                largest=(str(big.relative_to(root / "site")), sizes[big]),
+                search=len(raw), search_gz=len(gzip.compress(raw, 6)),
+            )
+            print(f"mkdocs build --strict: {wall:.1f} s, peak {mb} MB")
+            print(f"site/: {len(html)} HTML pages, {row['bytes_per_page'] / 1e3:.1f} KB per page, "
+                  f"largest {row['largest'][0]} {row['largest'][1] / 1e6:.2f} MB")
+            print(f"first search fetches search/search_index.json: {len(raw) / 1e6:.2f} MB "
+                  f"({row['search_gz'] / 1e6:.2f} MB gzipped)")
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| articles | tadmur docs | peak | add one | mkdocs build | peak | HTML pages | KB/page "
+            "| largest page | first search fetches |\n|---|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in rows:
+        site = r.get("pages")
+        lines.append(
+            f"| {r['articles']:,} | {r['docs_s']:.0f} s | {r['docs_mb']} MB | {r['add_one_s']:.1f} s | "
+            + (f"{r['mkdocs_s']:.0f} s | {r['mkdocs_mb']} MB | {r['pages']:,} | "
+               f"{r['bytes_per_page'] / 1e3:.0f} | "
+               f"{r['largest'][0]} {r['largest'][1] / 1e3:.0f} KB | {r['search'] / 1e6:.1f} MB "
+               f"({r['search_gz'] / 1e6:.1f} MB gz) |" if site else "– | – | – | – | – | – |")
+        )
+    return "\n".join(lines)
 
 
 def bench_matcher(n_aliases: int = 5000, mb: float = 2.0) -> None:
+    from tadmur.catalog import Entity
+    from tadmur.matcher import Matcher
+
     rng = random.Random(1)
     syll = ["al", "ra", "qa", "ta", "mur", "sha", "din", "bad", "kar", "zor", "han", "bel", "tik", "rit"]
     ents, aliases = [], set()
@@ -54,32 +168,13 @@ def bench_matcher(n_aliases: int = 5000, mb: float = 2.0) -> None:
     )
 
 
-def bench_build(copies: int = 200) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for part in ("data", "templates", "schema"):
-            shutil.copytree(ROOT / part, root / part)
-        (root / "seeds").mkdir()
-        seeds = sorted((ROOT / "seeds").glob("*.md"))
-        for i in range(copies):
-            src = seeds[i % len(seeds)]
-            text = src.read_text(encoding="utf-8")
-            old_id = text.split("\nid: ", 1)[1].split("\n", 1)[0]
-            (root / "seeds" / f"c{i:05d}.md").write_text(
-                text.replace(f"id: {old_id}", f"id: c{i:05d}-{old_id}", 1), encoding="utf-8"
-            )
-        t = time.perf_counter()
-        result = generate(Project(root))
-        total = time.perf_counter() - t
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        size = sum(len(v) for v in result.files.values()) / 1e6
-        print(
-            f"build: {copies} articles -> {len(result.files)} files "
-            f"({size:.1f} MB Markdown) in {total:.1f}s; "
-            f"stages {result.timings}; peak RSS {rss:.0f} MB"
-        )
+def main(argv: list[str]) -> None:
+    if "--matcher" in argv:
+        bench_matcher()
+    sizes = [int(a) for a in argv if a.isdigit()] or list(DEFAULT_SIZES)
+    rows = [bench_size(n, site="--no-site" not in argv) for n in sizes]
+    print("\n" + table(rows))
 
 
 if __name__ == "__main__":
-    bench_matcher()
-    bench_build(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(sys.argv[1:])

@@ -108,10 +108,11 @@ def seed_writer() -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real seeds and catalog built once with `tadmur site` (mkdocs build --strict); the root."""
+    """The real seeds and catalog built once with `tadmur site --offline` (mkdocs build --strict, for
+    site/ and site-offline/); the root."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     try:
-        code, out, err = run_cli("--root", str(root), "site")
+        code, out, err = run_cli("--root", str(root), "site", "--offline")
     except SystemExit as exc:  # build_site raises SystemExit when mkdocs fails
         pytest.fail(f"`tadmur site` failed: {exc}")
     if code != 0:
@@ -123,6 +124,26 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def knowledge(built_site: Path) -> dict:
     return json.loads((built_site / "site" / "data" / "knowledge.json").read_text(encoding="utf-8"))
+
+
+# ---- markers: unit, e2e, browser (registered in pyproject.toml) ------------------------------------------
+
+# Modules whose tests never build the project: everything else builds a copy of it (e2e).
+UNIT_MODULES = {
+    "test_discover.py", "test_ingest.py", "test_matcher.py", "test_temporal.py", "test_visuals.py"
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(m.name in ("unit", "e2e", "browser") for m in item.iter_markers()):
+            continue  # marked by hand
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        elif item.path.name in UNIT_MODULES:
+            item.add_marker(pytest.mark.unit)
+        else:
+            item.add_marker(pytest.mark.e2e)
 
 
 # ---- browser --------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def merged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     page = root / "docs" / "actors" / "iraqi-army.md"
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(FIELDS_MARK, FIELDS_MARK + "\nmerge_into: iraqi-security-forces"), "utf-8")
-    code, out, err = run_cli("--root", str(root), "site")
+    code, out, err = run_cli("--root", str(root), "site", "--offline")
     assert code == 0, out + err
     return root
 

@@ -140,9 +140,9 @@ def test_no_page_refers_to_an_outside_resource(built_site: Path):
 
 @pytest.fixture(scope="module")
 def offline_site(built_site: Path) -> Path:
-    """site-offline/, which `tadmur site` builds beside site/ with Material's offline plugin on."""
+    """site-offline/, which `tadmur site --offline` builds beside site/ with Material's offline plugin on."""
     site = built_site / "site-offline"
-    assert (site / "index.html").is_file(), "tadmur site must build site-offline/"
+    assert (site / "index.html").is_file(), "tadmur site --offline must build site-offline/"
     return site
 
 

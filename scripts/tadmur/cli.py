@@ -33,6 +33,8 @@ def _report(result) -> None:
     for line in getattr(result, "notes", []):
         print(f"  note: {line}")
     print("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items()))
+    if result.peak_mb:
+        print("  peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in result.peak_mb.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate seeds, catalog and rules; write nothing")
     sub.add_parser("docs", help="generate docs/ from seeds/ and data/")
-    site = sub.add_parser("site", help="generate docs/, build site/ and site-offline/ with MkDocs (--strict)")
+    site = sub.add_parser("site", help="generate docs/, build site/ with MkDocs (--strict)")
     site.add_argument("--no-strict", action="store_true")
+    site.add_argument(
+        "--offline", action="store_true", help="also build site-offline/, to open from the file system"
+    )
     sub.add_parser("gazetteer", help="regenerate data/catalog/places-gazetteer.yml from GeoNames")
     sub.add_parser("given-names", help="regenerate data/names/given-names.txt (needs requirements-data.txt)")
     # Contributor commands live in their own modules; each adds its sub-command and sets `func`.
@@ -60,15 +65,21 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "func", None):
             return args.func(args, project)
         if args.command == "check":
-            result = pipeline.generate(project)
+            result = pipeline.generate(project, cache=False)
             _report(result)
             print("tadmur: inputs are valid")
         elif args.command == "docs":
             _report(pipeline.build_docs(project))
         elif args.command == "site":
             _report(pipeline.build_docs(project))
-            pipeline.build_site(project, strict=not args.no_strict)
-            print(f"tadmur: site built in {project.site} (and {project.root / 'site-offline'} for file://)")
+            pipeline.build_site(project, strict=not args.no_strict, offline=args.offline)
+            offline = project.root / "site-offline"
+            if args.offline:
+                print(f"tadmur: site built in {project.site} (and {offline} for file://)")
+            else:
+                print(f"tadmur: site built in {project.site}")
+                if offline.exists():
+                    print(f"  note: {offline} is from an earlier build; `make offline` rebuilds it")
         elif args.command == "gazetteer":
             from . import gazetteer
 

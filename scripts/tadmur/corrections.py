@@ -81,7 +81,8 @@ def read_corrections(pages: dict[str, Page], schema: Path) -> Corrections:
             continue
         top, _, stem = rel.partition("/")
         ident = stem[:-3] if stem.endswith(".md") and "/" not in stem else ""
-        kind = "entity" if top in DIR_KINDS and ident != "index" else "event" if top == "events" else "other"
+        entity = top in DIR_KINDS and ident not in ("index", "")  # not actors/index.md, actors/<id>/...
+        kind = "entity" if entity else "event" if top == "events" and ident else "other"
         if kind == "other":
             ident = ""
         if kind == "event" and isinstance(data.get("date"), int) and not isinstance(data["date"], bool):

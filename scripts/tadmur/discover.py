@@ -29,6 +29,7 @@ _DESIGNATION = re.compile(
 
 @dataclass
 class PeopleRules:
+    given_file: Path
     given: frozenset[str]
     not_given: set[str]
     kunya: set[str]
@@ -89,6 +90,7 @@ def _alternation(words) -> str:
 def _people_rules(d: dict, base: Path) -> PeopleRules:
     roles = _alternation(d["role_nouns"])
     return PeopleRules(
+        given_file=(base / d["given_names_file"]).resolve(),
         given=read_given_names((base / d["given_names_file"]).resolve()) | set(d["also_given_names"]),
         not_given=set(d["not_given_names"]),
         kunya=set(d["kunya"]),

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import visuals
 from .events import control_history
 from .kb import KB
+from .paths import relpath
 
 
 def served_dir(doc_path: str) -> str:
@@ -26,7 +27,7 @@ def served_dir(doc_path: str) -> str:
 
 def href(src_doc: str, target_url: str) -> str:
     """Relative link from a page to a directory URL such as places/palmyra/."""
-    path = posixpath.relpath(target_url.rstrip("/") or ".", served_dir(src_doc) or ".")
+    path = relpath(target_url.rstrip("/") or ".", served_dir(src_doc) or ".")
     return "./" if path == "." else path + "/"
 
 
@@ -44,15 +45,26 @@ class Figures:
         self.events = events
         self.region = visuals.load_region(geo_path) if geo_path.exists() else {"countries": []}
         self.event_count = Counter()
+        # Made once, so that each page's figure looks only at its own events and neighbours.
+        self.at_place: dict[str, list] = {}
+        self.with_participant: dict[str, list] = {}
+        self.affiliated: dict[str, list[tuple[str, str]]] = {}
         for e in events:
             for eid in {e.place, *e.weapons, *(x for ids in e.participants.values() for x in ids)} - {None}:
                 self.event_count[eid] += 1
+            self.at_place.setdefault(e.place, []).append(e)
+            for eid in dict.fromkeys(x for ids in e.participants.values() for x in ids):
+                self.with_participant.setdefault(eid, []).append(e)
+        for other in kb.entities.values():
+            for target, relation in other.affiliation:
+                self.affiliated.setdefault(target, []).append((other.id, relation))
+        self._place_list: list[dict] | None = None
 
     def weight(self, eid: str) -> int:
         """How much happens at or with an entity: events count three times a mention."""
         return self.event_count[eid] * 3 + len(self.kb.by_entity.get(eid, []))
 
-    def _places(self, src: str) -> list[dict]:
+    def _places(self, src: str | None) -> list[dict]:
         out = []
         for e in self.kb.entities.values():
             if e.kind == "place" and e.coordinates and e.type != "country":
@@ -62,7 +74,8 @@ class Figures:
                         "name": e.name,
                         "lat": e.coordinates[0],
                         "lon": e.coordinates[1],
-                        "href": href(src, e.url),
+                        # None: the site-relative URL, made relative to each page later
+                        "href": href(src, e.url) if src is not None else e.url,
                         "weight": self.weight(e.id),
                         "kind": e.type,
                         "label": f"{e.name}: {n_ev} events, {n_m} mentions",
@@ -84,9 +97,11 @@ class Figures:
         parts = []
         if ent.coordinates and self.region["countries"]:
             lat, lon = ent.coordinates
+            if self._place_list is None:
+                self._place_list = self._places(None)
             near = [
-                p
-                for p in self._places(src)
+                {**p, "href": href(src, p["href"])}
+                for p in self._place_list
                 if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < 2.5
             ][:8]
             parts.append(
@@ -106,7 +121,7 @@ class Figures:
 
     def control(self, eid: str) -> str:
         ent = self.kb.entities[eid]
-        history = control_history(self.events, eid)
+        history = control_history(self.at_place.get(eid, []), eid)
         if len(history) < 2:
             return ""
         periods = []
@@ -135,15 +150,19 @@ class Figures:
             )
         )
 
-    def timeline_axis(self) -> str:
+    def timeline_axis(
+        self, events: list | None = None, src: str = "timeline.md", start=None, end=None
+    ) -> str:
+        """The time axis of `events` (default: all) on the page `src`, from `start` to `end` (ISO strings,
+        default: whole years around the events)."""
         marks = []
-        for e in self.events:
+        for e in self.events if events is None else events:
             if not e.earliest:
                 continue
             marks.append(
                 {
                     "title": e.title,
-                    "href": href("timeline.md", e.url),
+                    "href": href(src, e.url),
                     "start": e.earliest,
                     "end": e.latest or e.earliest,
                     "precision": e.precision,
@@ -152,7 +171,8 @@ class Figures:
             )
         if not marks:
             return ""
-        return figure(visuals.time_axis(marks, "Dated events on a time axis, by category"))
+        title = "Dated events on a time axis, by category"
+        return figure(visuals.time_axis(marks, title, start=start, end=end))
 
     def actor(self, eid: str) -> str:
         """The actor's neighbourhood: affiliations, weapons it used or captured, places it fought over."""
@@ -173,11 +193,9 @@ class Figures:
 
         for target, relation in ent.affiliation:
             add(target, f"affiliation: {relation}", 3)
-        for other in kb.entities.values():
-            for target, relation in other.affiliation:
-                if target == eid:
-                    add(other.id, f"affiliation: {relation}", 3)
-        for e in self.events:
+        for other, relation in self.affiliated.get(eid, []):
+            add(other, f"affiliation: {relation}", 3)
+        for e in self.with_participant.get(eid, []):
             roles = {r for r, ids in e.participants.items() if eid in ids}
             if not roles:
                 continue

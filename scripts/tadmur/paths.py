@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,19 @@ class Project:
     @property
     def site(self) -> Path:
         return self.root / "site"
+
+
+def relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the site's own relative paths (docs/ or URL paths, no `..`), without the
+    file system calls that make it slow when a build makes hundreds of thousands of links."""
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    p = [x for x in path.split("/") if x and x != "."]
+    s = [x for x in start.split("/") if x and x != "."]
+    i = 0
+    while i < len(p) and i < len(s) and p[i] == s[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + p[i:]) or "."
 
 
 def shown(path: Path, root: Path) -> str:

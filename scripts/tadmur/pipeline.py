@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from .articlecache import ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, load_catalog
 from .corrections import (
     apply_to_catalog,
@@ -33,8 +35,8 @@ from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
 from .export import dumps, export
-from .extract import Lexicon, extract
-from .ingest import ingest, load_rules
+from .extract import Lexicon
+from .ingest import load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
@@ -88,21 +90,27 @@ class BuildResult:
     events: list
     files: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory so far at the end of each stage
     written: dict[str, int] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
     previous: dict | None = None  # the last build's knowledge.json, as read before this one
 
 
-def generate(project: Project) -> BuildResult:
-    """Read and validate every input, run every stage in memory, and return the docs/ files."""
+def generate(project: Project, cache: bool = True) -> BuildResult:
+    """Read and validate every input, run every stage in memory, and return the docs/ files.
+
+    With `cache`, each article's ingest and extract results are read from and kept in the project's
+    .tadmur-cache/ (see articlecache.py); without it nothing is read from or written there."""
     t = time.perf_counter()
     timings: dict[str, float] = {}
+    peak_mb: dict[str, int] = {}
 
     def lap(name: str) -> None:
         nonlocal t
         now = time.perf_counter()
         timings[name] = round(now - t, 3)
+        peak_mb[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         t = now
 
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
@@ -118,13 +126,19 @@ def generate(project: Project) -> BuildResult:
     )
     site = load_site_config(project.root / "data" / "site.yml")
     lap("load")
-    docs = {a.id: ingest(a, ingest_rules) for a in articles}
-    lap("ingest")
     matcher = Matcher(list(catalog.entities.values()))
     vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
     lexicon = Lexicon.of(catalog, vocab)
-    extractions = [extract(docs[a.id], matcher, disc_rules, lexicon) for a in articles]
-    lap("extract")
+    given = disc_rules.people.given_file if disc_rules.people is not None else None
+    context = context_digest(
+        project.rules,
+        catalog.entities.values(),
+        tuple(p for p in (given, project.root / "data" / "events.yml") if p is not None),
+    )
+    docs, extractions, counts, keys = process_articles(
+        articles, ingest_rules, matcher, disc_rules, project.root if cache else None, context, lexicon=lexicon
+    )
+    lap(f"ingest+extract ({counts['computed']} of {len(articles)} articles)")
     merges = discovered_merges(corr, catalog)
     kb = build_kb(
         articles,
@@ -137,11 +151,12 @@ def generate(project: Project) -> BuildResult:
     )
     check_entity_refs(corr, kb, kb.wrong_used, merges)
     lap("knowledge base")
-    found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities)
+    reports = ReportCache(project.root if cache else None, keys, project.root / "data" / "events.yml")
+    found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities, reports)
     previous = _previous_export(project)
     moved = settle_ids(previous, found)
     events, candidates, hidden, merged_events = apply_event_corrections(found, corr, kb, vocab, moved)
-    lap("events")
+    lap(f"events ({reports.counts['computed']} of {len(articles)} articles)")
     redirects = _redirects(kb, original, corr, merges, merged_events, moved)
     _check_merge_roles(previous, events + candidates, redirects, corr)
     excerpts = select_excerpts(kb, policy, [events, candidates, hidden])
@@ -177,7 +192,9 @@ def generate(project: Project) -> BuildResult:
         frozenset(entity_merges),
     )
     lap("render")
-    return BuildResult(kb, events, files, timings, notes=notes + corr.warnings, previous=previous)
+    return BuildResult(
+        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous
+    )
 
 
 ROLES_THAT_MATTER = ("agent", "taken from", "target")
@@ -280,15 +297,17 @@ def _previous_export(project: Project) -> dict | None:
         return None
 
 
-def build_site(project: Project, strict: bool = True) -> None:
-    """Build site/ (for a web server: stable directory URLs, searched with Pagefind) and site-offline/
-    (to open from the file system: Material's offline plugin, links ending in index.html; Pagefind
-    cannot fetch its index over file://, so there the search box says search needs http(s)).
+def build_site(project: Project, strict: bool = True, offline: bool = False) -> None:
+    """Build site/ (for a web server: stable directory URLs, searched with Pagefind) and, with `offline`,
+    site-offline/ (to open from the file system: Material's offline plugin, links ending in index.html;
+    Pagefind cannot fetch its index over file://, so there the search box says search needs http(s)).
+    The second is a whole second MkDocs build, so it is made only on request (`make offline`).
 
     Each is built into a temporary folder and swapped in only if MkDocs and Pagefind succeeded.
     """
     _mkdocs(project, project.site, strict, offline=False)
-    _mkdocs(project, project.root / "site-offline", strict, offline=True)
+    if offline:
+        _mkdocs(project, project.root / "site-offline", strict, offline=True)
 
 
 def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None:

@@ -26,6 +26,7 @@ from .errors import BuildError
 from .ingest import Paragraph
 from .kb import KB, Mention
 from .mdtext import link, md_escape
+from .paths import relpath
 from .reuse import ELLIPSIS, Excerpt, Policy, Quota, framed, mention_span, report_quote
 
 KIND_TITLES = {"actor": "Actors", "weapon": "Weapons", "place": "Places"}
@@ -50,7 +51,7 @@ CORRECTED_LABELS = {
 
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from one docs/ file to another, as MkDocs resolves and validates it."""
-    path = posixpath.relpath(dst, posixpath.dirname(src) or ".")
+    path = relpath(dst, posixpath.dirname(src) or ".")
     return f"{path}#{anchor}" if anchor else path
 
 
@@ -90,6 +91,13 @@ def _yaml_str(s: str) -> str:
 
 
 class Renderer:
+    # Long lists on an entity page stop here; the rest go to numbered pages beside it
+    # (actors/<id>/mentions-2.md, .../events-2.md), so no page grows with the corpus.
+    mention_articles = 40  # articles whose quotes one page shows
+    list_limit = 100  # events, articles published, pages linking here
+    index_rows = 500  # rows of an index page (entities of a kind, sources, the review queue)
+    event_rows = 200  # events per page after the entity page
+
     def __init__(
         self,
         kb: KB,
@@ -121,6 +129,8 @@ class Renderer:
         self.figures: dict[str, str] = {}  # entity id -> inline SVG figure (figures.py)
         self.entity_event_articles: dict[str, set[str]] = {}  # entity id -> articles reporting its events
         self._search_names: dict[str, str] | None = None
+        self.extra_pages: dict[str, str] = {}  # numbered pages of long entity lists, by path
+        self._index: dict[str, dict[str, list]] | None = None  # see _reverse_index
 
     # ---- helpers shared by emitters -------------------------------------------------------------
     def search_names(self) -> dict[str, str]:
@@ -205,13 +215,90 @@ class Renderer:
         src = ent.doc_path
         kb = self.kb
         ms = kb.by_entity.get(ent.id, [])
+        arts = sorted({m.article for m in ms}, key=lambda a: (kb.article(a).published, a))
+        per = self.mention_articles
+        chunks = [arts[i : i + per] for i in range(0, len(arts), per)]
+        groups = self._mention_groups(src, chunks[0] if chunks else [], ms)
+        affiliation = [f"{md_escape(r)} {self.entity_link(src, t)}" for t, r in ent.affiliation]
+        index = self._reverse_index()
+        incoming_aff = [
+            f"{self.entity_link(src, other.id)} ({md_escape(r)})"
+            for other, r in index["affiliated"].get(ent.id, [])
+        ]
+        contains = sorted(index["within"].get(ent.id, []), key=lambda e: e.name)
+        published = [
+            {"link": link(a.title, rel(src, self.source_path[a.id])), "date": fmt_date(a.published)}
+            for a in index["published"].get(ent.id, [])
+        ]
+        incoming = kb.incoming.get(f"entity:{ent.id}", [])
+        more = self._mention_pages(ent, chunks, ms)
+        return self.render(
+            "entity.md.j2",
+            e=ent,
+            kind=KIND_SINGULAR[ent.kind],
+            index_link=rel(src, f"{KIND_DIRS[ent.kind]}/index.md"),
+            review_link=rel(src, "review.md"),
+            aliases=[md_escape(a) for a in ent.aliases],
+            affiliation=affiliation,
+            incoming_affiliation=incoming_aff,
+            within=self.entity_link(src, ent.within) if ent.within else "",
+            contains=[self.entity_link(src, c.id) for c in contains],
+            published=published[-self.list_limit :],
+            published_more=max(0, len(published) - self.list_limit),
+            sources_link=rel(src, "sources/index.md"),
+            mention_count=len(ms),
+            # Entity pages outrank source pages, and much-mentioned names outrank rare ones that merely
+            # share a word with the query ("Daesh" -> Islamic State before "anti-Daesh coalition").
+            search_boost=round(2 + math.log10(1 + len(ms)), 2),
+            article_count=len(arts),
+            groups=groups,
+            more_mentions=[(n, rel(src, path)) for n, path in more],
+            cooccur=[
+                {"link": self.entity_link(src, o), "kind": KIND_SINGULAR[kb.entities[o].kind], "n": n}
+                for o, n in kb.cooccur.get(ent.id, [])
+            ],
+            incoming=[self.page_link(src, k) for k in incoming[: self.list_limit]],
+            incoming_more=max(0, len(incoming) - self.list_limit),
+            events_section=self.event_sections.get(ent.id, ""),
+            figure=self.figures.get(ent.id, ""),
+            search_names=self.search_names().get(ent.id, ""),
+            cite=self.cite(ent.name, ent.url, self.entity_changed(ent.id)),
+        )
+
+    def _reverse_index(self) -> dict[str, dict[str, list]]:
+        """Who is affiliated with, lies within or was published by each entity: made once, not per page."""
+        if self._index is None:
+            index: dict[str, dict[str, list]] = {"affiliated": {}, "within": {}, "published": {}}
+            for other in self.kb.entities.values():
+                for t, r in other.affiliation:
+                    index["affiliated"].setdefault(t, []).append((other, r))
+                if other.within:
+                    index["within"].setdefault(other.within, []).append(other)
+            for a in sorted(self.kb.articles, key=lambda a: (a.published, a.id)):
+                if self.kb.outlets.get(a.id):
+                    index["published"].setdefault(self.kb.outlets[a.id], []).append(a)
+            self._index = index
+        return self._index
+
+    def sub_page(self, ent: Entity, what: str, n: int) -> str:
+        """Where page n of an entity's long list lives: actors/<id>/mentions-2.md."""
+        return f"{ent.doc_path.removesuffix('.md')}/{what}-{n}.md"
+
+    def _mention_groups(self, src: str, arts: list[str], ms: list[Mention]) -> list[dict]:
+        """The quoted sentences of these articles, one group per article, linked from page src."""
+        kb = self.kb
+        wanted = set(arts)
+        by_art: dict[str, list[Mention]] = {}
+        for m in ms:
+            if m.article in wanted:
+                by_art.setdefault(m.article, []).append(m)
         groups = []
-        quotas: dict[str, Quota] = {}
-        for art in sorted({m.article for m in ms}, key=lambda a: (kb.article(a).published, a)):
+        quotas: dict[str, Quota] = {}  # one page's share of each excerpts article
+        for art in arts:
             art_obj = kb.article(art)
             items = []
             seen = set()
-            for m in (x for x in ms if x.article == art):
+            for m in by_art[art]:
                 if (m.paragraph, m.sentence) in seen:
                     continue
                 seen.add((m.paragraph, m.sentence))
@@ -234,53 +321,36 @@ class Renderer:
                     "items": items,
                 }
             )
-        affiliation = [f"{md_escape(r)} {self.entity_link(src, t)}" for t, r in ent.affiliation]
-        incoming_aff = [
-            f"{self.entity_link(src, other.id)} ({md_escape(r)})"
-            for other in kb.entities.values()
-            for t, r in other.affiliation
-            if t == ent.id
-        ]
-        contains = sorted((e for e in kb.entities.values() if e.within == ent.id), key=lambda e: e.name)
-        published = [
-            {"link": link(a.title, rel(src, self.source_path[a.id])), "date": fmt_date(a.published)}
-            for a in sorted(kb.articles, key=lambda a: (a.published, a.id))
-            if kb.outlets.get(a.id) == ent.id
-        ]
-        return self.render(
-            "entity.md.j2",
-            e=ent,
-            kind=KIND_SINGULAR[ent.kind],
-            index_link=rel(src, f"{KIND_DIRS[ent.kind]}/index.md"),
-            review_link=rel(src, "review.md"),
-            aliases=[md_escape(a) for a in ent.aliases],
-            affiliation=affiliation,
-            incoming_affiliation=incoming_aff,
-            within=self.entity_link(src, ent.within) if ent.within else "",
-            contains=[self.entity_link(src, c.id) for c in contains],
-            published=published,
-            mention_count=len(ms),
-            # Entity pages outrank source pages, and much-mentioned names outrank rare ones that merely
-            # share a word with the query ("Daesh" -> Islamic State before "anti-Daesh coalition").
-            search_boost=round(2 + math.log10(1 + len(ms)), 2),
-            search_names=self.search_names().get(ent.id, ""),
-            article_count=len(groups),
-            groups=groups,
-            cooccur=[
-                {"link": self.entity_link(src, o), "kind": KIND_SINGULAR[kb.entities[o].kind], "n": n}
-                for o, n in kb.cooccur.get(ent.id, [])
-            ],
-            incoming=[self.page_link(src, k) for k in kb.incoming.get(f"entity:{ent.id}", [])],
-            events_section=self.event_sections.get(ent.id, ""),
-            figure=self.figures.get(ent.id, ""),
-            cite=self.cite(ent.name, ent.url, self.entity_changed(ent.id)),
-        )
+        return groups
+
+    def _mention_pages(
+        self, ent: Entity, chunks: list[list[str]], ms: list[Mention]
+    ) -> list[tuple[int, str]]:
+        """Render the mentions of article chunks 2..n on their own pages; return [(n, path)] for every
+        page, the entity page as 1, or [] when one page holds them all."""
+        if len(chunks) < 2:
+            return []
+        pages = [(n, self.sub_page(ent, "mentions", n)) for n in range(2, len(chunks) + 1)]
+        pages.insert(0, (1, ent.doc_path))
+        for (n, path), arts in zip(pages[1:], chunks[1:], strict=True):
+            self.extra_pages[path] = self.render(
+                "entity_mentions.md.j2",
+                e=ent,
+                what="mentions",
+                n=n,
+                pages=[(k, rel(path, p), k == n) for k, p in pages],
+                entity_link=rel(path, ent.doc_path),
+                article_count=sum(len(c) for c in chunks),
+                groups=self._mention_groups(path, arts, ms),
+                rows=[],
+            )
+        return pages
 
     def entity_changed(self, eid: str):
         """When an entity's facts last changed: the latest date (added, else published) among the articles
         that name it, publish it, or report its events."""
         arts = {m.article for m in self.kb.by_entity.get(eid, [])}
-        arts |= {a for a, o in self.kb.outlets.items() if o == eid}
+        arts |= {a.id for a in self._reverse_index()["published"].get(eid, [])}
         arts |= set(self.entity_event_articles.get(eid, ()))
         return max((self.article_date(a) for a in arts), default=None)
 
@@ -361,49 +431,102 @@ class Renderer:
             out.append(ELLIPSIS)
         return " ".join(out)
 
-    def kind_index(self, kind: str) -> str:
-        src = f"{KIND_DIRS[kind]}/index.md"
-        rows = []
-        for e in sorted(
-            (e for e in self.kb.entities.values() if e.kind == kind), key=lambda e: e.name.lower()
-        ):
-            ms = self.kb.by_entity.get(e.id, [])
-            rows.append(
-                {
-                    "link": link(e.name, rel(src, e.doc_path)),
-                    "type": md_escape(e.type),
-                    "aliases": md_escape(", ".join(e.aliases[:6])),
-                    "mentions": len(ms),
-                    "articles": len({m.article for m in ms}),
-                    "reviewed": e.reviewed,
-                }
+    def paged(self, first: str, folder: str, rows: list, per: int):
+        """Pages of a long list: (path, pager, rows of that page), the first at `first`, the others at
+        folder/<n>.md. `pager` is [(n, link from that page, is it this page)]."""
+        paths = [first] + [f"{folder}/{n}.md" for n in range(2, -(-len(rows) // per) + 1)]
+        for i, path in enumerate(paths):
+            pager = [(n + 1, rel(path, p), p == path) for n, p in enumerate(paths)]
+            yield path, pager, rows[i * per : (i + 1) * per]
+
+    def kind_index(self, kind: str) -> dict[str, str]:
+        first = f"{KIND_DIRS[kind]}/index.md"
+        ents = sorted((e for e in self.kb.entities.values() if e.kind == kind), key=lambda e: e.name.lower())
+        out = {}
+        for src, pager, chunk in self.paged(first, f"{KIND_DIRS[kind]}/pages", ents, self.index_rows):
+            rows = []
+            for e in chunk:
+                ms = self.kb.by_entity.get(e.id, [])
+                rows.append(
+                    {
+                        "link": link(e.name, rel(src, e.doc_path)),
+                        "type": md_escape(e.type),
+                        "aliases": md_escape(", ".join(e.aliases[:6])),
+                        "mentions": len(ms),
+                        "articles": len({m.article for m in ms}),
+                        "reviewed": e.reviewed,
+                    }
+                )
+            out[src] = self.render(
+                "kind_index.md.j2",
+                kind=kind,
+                kind_title=KIND_TITLES[kind],
+                title=KIND_TITLES[kind] + (f", page {_page_no(pager)}" if src != first else ""),
+                rows=rows,
+                total=len(ents),
+                unreviewed=any(not e.reviewed for e in ents),
+                pager=pager,
+                review_link=rel(src, "review.md"),
             )
-        return self.render(
-            "kind_index.md.j2",
-            kind=kind,
-            title=KIND_TITLES[kind],
-            rows=rows,
-            review_link=rel(src, "review.md"),
-        )
+        return out
 
-    def sources_index(self) -> str:
-        src = "sources/index.md"
-        rows = [
-            {
-                "link": link(a.title, rel(src, self.source_path[a.id])),
-                "outlet": md_escape(a.outlet),
-                "date": fmt_date(a.published),
-                "certainty": a.published_certainty,
-                "mentions": len(self.kb.by_article.get(a.id, [])),
-            }
-            for a in sorted(self.kb.articles, key=lambda a: (a.published, a.id))
-        ]
-        return self.render("sources_index.md.j2", rows=rows)
+    def sources_index(self) -> dict[str, str]:
+        arts = sorted(self.kb.articles, key=lambda a: (a.published, a.id))
+        out = {}
+        for src, pager, chunk in self.paged("sources/index.md", "sources/pages", arts, self.index_rows):
+            rows = [
+                {
+                    "link": link(a.title, rel(src, self.source_path[a.id])),
+                    "outlet": md_escape(a.outlet),
+                    "date": fmt_date(a.published),
+                    "certainty": a.published_certainty,
+                    "mentions": len(self.kb.by_article.get(a.id, [])),
+                }
+                for a in chunk
+            ]
+            n = _page_no(pager)
+            title = "Sources" + (f", page {n}" if n > 1 else "")
+            out[src] = self.render(
+                "sources_index.md.j2", rows=rows, total=len(arts), pager=pager, title=title
+            )
+        return out
 
-    def review_page(self, candidates: list | None = None, ev=None) -> str:
-        src = "review.md"
+    def review_page(self, candidates: list | None = None, ev=None) -> dict[str, str]:
+        """review.md, and for a long queue review/names/<n>.md and review/unconfirmed/<n>.md."""
+        cands = candidates or []
+        names = list(self.paged("review.md", "review/names", self.kb.review, self.index_rows))
+        unconfirmed = list(self.paged("review.md", "review/unconfirmed", cands, self.index_rows))
+        common = {"n_names": len(self.kb.review), "n_candidates": len(cands), "review_link": ""}
+        files = {
+            "review.md": self.render(
+                "review.md.j2",
+                part="",
+                title="Review queue",
+                rows=self._review_rows("review.md", names[0][2]),
+                names_pager=names[0][1],
+                candidates=self._candidate_rows("review.md", unconfirmed[0][2], ev),
+                candidates_pager=unconfirmed[0][1],
+                **common,
+            )
+        }
+        for part, pages in (("names", names[1:]), ("unconfirmed", unconfirmed[1:])):
+            for src, pager, chunk in pages:
+                what = "names" if part == "names" else "unconfirmed reports"
+                files[src] = self.render(
+                    "review.md.j2",
+                    part=part,
+                    title=f"Review queue, {what}, page {_page_no(pager)}",
+                    rows=self._review_rows(src, chunk) if part == "names" else [],
+                    names_pager=pager if part == "names" else [],
+                    candidates=self._candidate_rows(src, chunk, ev) if part != "names" else [],
+                    candidates_pager=pager if part != "names" else [],
+                    **{**common, "review_link": rel(src, "review.md")},
+                )
+        return files
+
+    def _review_rows(self, src: str, reviews: list) -> list[dict]:
         rows = []
-        for r in self.kb.review:
+        for r in reviews:
             art, _, anchor = r.example.partition("#")
             rows.append(
                 {
@@ -416,7 +539,10 @@ class Renderer:
                     "page": bool(r.entity),
                 }
             )
-        cands = [
+        return rows
+
+    def _candidate_rows(self, src: str, candidates: list, ev) -> list[dict]:
+        return [
             {
                 "link": ev.event_link(src, c),
                 "date": _event_date(c),
@@ -424,9 +550,8 @@ class Renderer:
                 "quote": self.report_quote(c.reports[0]),
                 "source": ev.source_ref(src, c.reports[0].article, c.reports[0].paragraph),
             }
-            for c in candidates or []
+            for c in candidates
         ]
-        return self.render("review.md.j2", rows=rows, candidates=cands)
 
     def _review_quote(self, article: str, sentence: str, name: str, words: int = 6) -> str:
         """The sentence a name was found in; for an article published in excerpts, only a few words
@@ -519,19 +644,19 @@ def render_site(
             r.figures[ent.id] = fig.place(ent.id)
         elif ent.kind == "actor":
             r.figures[ent.id] = fig.actor(ent.id)
-    ev.axis = fig.timeline_axis()
+    ev.axis = fig.timeline_axis
     r.n_events = len(ev.events)
     files: dict[str, str] = {
         "index.md": r.home(),
-        "review.md": r.review_page(candidates, ev),
-        "sources/index.md": r.sources_index(),
-        "timeline.md": ev.timeline(),
+        **r.review_page(candidates, ev),
+        **r.sources_index(),
+        **ev.timeline_pages(),
         "about.md": r.render("about.md.j2", site=r.site, share=round(r.policy.max_share * 100)),
         "map.md": r.map_page(fig),
         "whats-new.md": whats_new_page(r, ev),
     }
     for kind in KINDS:
-        files[f"{KIND_DIRS[kind]}/index.md"] = r.kind_index(kind)
+        files.update(r.kind_index(kind))
     pages = [(ent.doc_path, ent.origin, lambda ent=ent: r.entity_page(ent)) for ent in kb.entities.values()]
     pages += [(r.source_path[a.id], f"seeds/{a.id}.md", lambda a=a: r.source_page(a.id)) for a in kb.articles]
     every_event = ev.events + (hidden or []) + (candidates or [])
@@ -540,11 +665,19 @@ def render_site(
         if path in files:  # two outputs for one path: one would silently replace the other
             raise BuildError(origin or path, None, f"docs/{path} is already another page; choose another id")
         files[path] = make()
+    for path in sorted(r.extra_pages):  # numbered pages of long lists, made with the entity pages
+        if path in files:
+            raise BuildError(path, None, f"docs/{path} is already another page; choose another id")
+        files[path] = r.extra_pages[path]
     for old, new, why in redirects or []:
         if new in files and old not in files:
             title = _title_of(files[new])
             files[old] = r.render("redirect.md.j2", title=title, link=link(title, rel(old, new)), why=why)
     return files
+
+
+def _page_no(pager: list[tuple[int, str, bool]]) -> int:
+    return next(n for n, _, here in pager if here)
 
 
 def _title_of(page: str) -> str:
@@ -592,7 +725,9 @@ class EventRenderer:
         self.events = events
         self.by_id = {e.id: e for e in events}
         self.by_entity: dict[str, list] = {}
+        self.at_place: dict[str, list] = {}
         for e in events:
+            self.at_place.setdefault(e.place, []).append(e)
             for eid in self.entities_of(e):
                 self.by_entity.setdefault(eid, []).append(e)
 
@@ -666,8 +801,13 @@ class EventRenderer:
             roles=roles,
             weapons=[r.entity_link(src, w) for w in ev.weapons],
             figures=figures,
-            reports=reports,
-            sources=[link(self.kb.article(a).title, rel(src, r.source_path[a])) for _, a in sources],
+            # A much-reported event lists its first reports and sources, and says how many more there are.
+            reports=reports[: r.list_limit],
+            reports_more=max(0, len(reports) - r.list_limit),
+            sources=[
+                link(self.kb.article(a).title, rel(src, r.source_path[a])) for _, a in sources[: r.list_limit]
+            ],
+            sources_more=max(0, len(sources) - r.list_limit),
             timeline_link=rel(src, "timeline.md"),
             corrected=[CORRECTED_LABELS[k] for k in ev.corrected if k in CORRECTED_LABELS],
             reason=md_escape(ev.reason) if ev.reason else "",
@@ -680,18 +820,25 @@ class EventRenderer:
             ),
         )
 
-    def timeline(self) -> str:
-        src = "timeline.md"
+    # A timeline with more events than this is split: an index of years, a page per year, and a page per
+    # month for a year that alone has more. Each page stays small, whatever the size of the corpus.
+    page_events = 300
+
+    @staticmethod
+    def _when(ev) -> tuple[str, str, str]:
+        """(year label, month label, month slug) of an event on the timeline."""
+        # Undated events stand at the date they were reported, marked as such.
+        day = ev.earliest or ev.latest
+        if not day:
+            return "Undated", "Undated", "undated"
+        if ev.precision != "year" or not ev.earliest:
+            return str(day.year), day.strftime("%B %Y"), f"{day.year}-{day.month:02d}"
+        return str(day.year), f"{day.year}, month not given", f"{day.year}-month-not-given"
+
+    def _timeline_years(self, src: str, events: list) -> list[dict]:
         years: list[dict] = []
-        for ev in self.events:
-            # Undated events stand at the date they were reported, marked as such.
-            day = ev.earliest or ev.latest
-            year_label = str(day.year) if day else "Undated"
-            month_label = (
-                day.strftime("%B %Y")
-                if day and (ev.precision != "year" or not ev.earliest)
-                else (f"{day.year}, month not given" if day else "Undated")
-            )
+        for ev in events:
+            year_label, month_label, _ = self._when(ev)
             if not years or years[-1]["label"] != year_label:
                 years.append({"label": year_label, "months": []})
             months = years[-1]["months"]
@@ -708,9 +855,80 @@ class EventRenderer:
                     "doubtful": ev.doubtful,
                 }
             )
-        return self.r.render(
-            "timeline.md.j2", years=years, count=len(self.events), axis=getattr(self, "axis", "")
-        )
+        return years
+
+    def timeline_pages(self) -> dict[str, str]:
+        """timeline.md, and when the timeline is long, timeline/<year>.md or timeline/<year>-<month>.md."""
+        axis = getattr(self, "axis", None)
+        if len(self.events) <= self.page_events:
+            return {
+                "timeline.md": self.r.render(
+                    "timeline.md.j2",
+                    years=self._timeline_years("timeline.md", self.events),
+                    count=len(self.events),
+                    axis=axis(self.events) if axis else "",
+                    periods=[],
+                    period=None,
+                )
+            }
+        by_year: dict[str, list] = {}
+        for ev in self.events:
+            by_year.setdefault(self._when(ev)[0], []).append(ev)
+        pages: list[tuple[str, str, list, tuple]] = []  # (path, label, events, axis bounds)
+        periods = []
+        for year, evs in by_year.items():
+            entry = {"label": year, "count": len(evs), "link": "", "months": []}
+            if len(evs) <= self.page_events or year == "Undated":
+                path = f"timeline/{year.lower()}.md"
+                entry["link"] = rel("timeline.md", path)
+                pages.append((path, year, evs, (year, year) if year != "Undated" else None))
+            else:
+                by_month: dict[tuple[str, str], list] = {}
+                for ev in evs:
+                    _, label, slug = self._when(ev)
+                    by_month.setdefault((slug, label), []).append(ev)
+                for (slug, label), mevs in by_month.items():
+                    path = f"timeline/{slug}.md"
+                    bounds = (slug, slug) if slug[5:].isdigit() else (year, year)
+                    link_ = rel("timeline.md", path)
+                    entry["months"].append({"label": label, "count": len(mevs), "link": link_})
+                    pages.append((path, label, mevs, bounds))
+            periods.append(entry)
+        # A month busier than a page holds continues on timeline/<year>-<month>-2.md, ...
+        per = self.page_events
+        pages = [
+            (
+                path if i == 0 else f"{path[:-3]}-{i // per + 1}.md",
+                label if i == 0 else f"{label} ({i // per + 1})",
+                evs[i : i + per],
+                bounds,
+            )
+            for path, label, evs, bounds in pages
+            for i in range(0, len(evs), per)
+        ]
+        files = {
+            "timeline.md": self.r.render(
+                "timeline.md.j2", years=[], count=len(self.events), axis="", periods=periods, period=None
+            )
+        }
+        for i, (path, label, evs, bounds) in enumerate(pages):
+            nav = {
+                "index": rel(path, "timeline.md"),
+                "previous": (pages[i - 1][1], rel(path, pages[i - 1][0])) if i else None,
+                "next": (pages[i + 1][1], rel(path, pages[i + 1][0])) if i + 1 < len(pages) else None,
+            }
+            files[path] = self.r.render(
+                "timeline.md.j2",
+                years=self._timeline_years(path, evs),
+                count=len(evs),
+                axis=axis(evs, path, *bounds) if axis and bounds else "",
+                periods=[],
+                period={"label": label, **nav},
+            )
+        return files
+
+    def _row(self, src: str, e) -> dict:
+        return {"date": _event_date(e), "link": self.event_link(src, e), "label": e.label}
 
     def entity_section(self, eid: str) -> str:
         """Markdown for an entity page: its events in date order, and for a place who held it when."""
@@ -719,8 +937,24 @@ class EventRenderer:
         ent = self.kb.entities[eid]
         src = ent.doc_path
         evs = self.by_entity.get(eid, [])
-        history = control_history(self.events, eid) if ent.kind == "place" else []
-        rows = [{"date": _event_date(e), "link": self.event_link(src, e), "label": e.label} for e in evs]
+        history = control_history(self.at_place.get(eid, []), eid) if ent.kind == "place" else []
+        r = self.r
+        first, rest = evs[: r.list_limit], evs[r.list_limit :]
+        chunks = [rest[i : i + r.event_rows] for i in range(0, len(rest), r.event_rows)]
+        pages = [(1, src)] + [(n, r.sub_page(ent, "events", n)) for n in range(2, len(chunks) + 2)]
+        for (n, path), chunk in zip(pages[1:], chunks, strict=True):
+            r.extra_pages[path] = r.render(
+                "entity_mentions.md.j2",
+                e=ent,
+                what="events",
+                n=n,
+                pages=[(k, rel(path, p), k == n) for k, p in pages],
+                entity_link=rel(path, src),
+                article_count=len(evs),
+                groups=[],
+                rows=[self._row(path, e) for e in chunk],
+            )
+        rows = [self._row(src, e) for e in first]
         held = [
             {
                 "date": fmt_span(h["earliest"], h["latest"], h["precision"]),
@@ -729,10 +963,16 @@ class EventRenderer:
                 "event": self.event_link(src, self.by_id[h["event"]]),
                 "disputed": h["disputed"],
             }
-            for h in history
+            for h in history[-r.list_limit :]
         ]
         return self.r.render(
-            "entity_events.md.j2", rows=rows, held=held, timeline_link=rel(src, "timeline.md")
+            "entity_events.md.j2",
+            rows=rows,
+            held=held,
+            held_more=max(0, len(history) - r.list_limit),
+            timeline_link=rel(src, "timeline.md"),
+            count=len(evs),
+            more=[(n, rel(src, p)) for n, p in pages] if chunks else [],
         )
 
 

@@ -23,11 +23,13 @@ def extract_events(
     vocab: Vocabulary,
     origin: dict[str, tuple[str, str, str]] | None = None,
     catalog: dict | None = None,
+    cache=None,
 ) -> list[Event]:
     """Every event reported in the corpus, merged across reports, in date order. `origin` maps the
     surface of a name a contributor merged away to its old id (see sentence.dominant); `catalog`
-    (id -> entity, default the KB's) tells which government a capital stands for."""
-    reports = find_reports(kb, vocab, origin or {}, seats(catalog or kb.entities, vocab))
+    (id -> entity, default the KB's) tells which government a capital stands for. `cache` keeps each
+    article's reports (articlecache.ReportCache); None computes them all."""
+    reports = find_reports(kb, vocab, origin or {}, seats(catalog or kb.entities, vocab), cache)
     territorial = [r for r in reports if r.territory and r.place]
     other = [r for r in reports if not r.territory]
     t_groups = group_territorial(territorial)
@@ -45,64 +47,81 @@ def extract_events(
 
 
 def find_reports(
-    kb: KB, vocab: Vocabulary, origin: dict[str, tuple[str, str, str]], seat_of: dict[str, str]
+    kb: KB, vocab: Vocabulary, origin: dict[str, tuple[str, str, str]], seat_of: dict[str, str], cache=None
 ) -> list[Report]:
     by_sentence: dict[tuple[str, int, int], list[Mention]] = defaultdict(list)
     for m in kb.mentions:
         by_sentence[(m.article, m.paragraph, m.sentence)].append(m)
+
+    def one(art) -> list[Report]:
+        return article_reports(kb, vocab, origin, seat_of, art, by_sentence)
+
+    if cache is not None:
+        return cache.reports(kb, origin, seat_of, one)
+    return [r for art in kb.articles for r in one(art)]
+
+
+def article_reports(
+    kb: KB,
+    vocab: Vocabulary,
+    origin: dict[str, tuple[str, str, str]],
+    seat_of: dict[str, str],
+    art,
+    by_sentence: dict[tuple[str, int, int], list[Mention]],
+) -> list[Report]:
+    """The reports of one article, which depend only on it, its mentions and the entities they name."""
     reports: list[Report] = []
-    for art in kb.articles:
-        doc = kb.docs[art.id]
-        dominant_of = {
-            "armed group": dominant(kb, art.id, "actor", {"armed group"}, origin),
-            "state force": dominant(kb, art.id, "actor", {"state force"}, origin),
-            "city": dominant(kb, art.id, "place", {"city", "town"}, origin),
-        }
-        recent: dict[str, str] = {}  # the last city named so far in the article, for "the city"
-        for para in doc.scanned():
-            if para.role == "comment":
-                continue  # readers' comments are not reports
-            frame = None  # the time the paragraph is talking about, set by its date phrases
-            for si, (s0, s1) in enumerate(para.sentences):
-                text = para.text[s0:s1]
-                refs = sentence_refs(
-                    kb,
-                    vocab,
-                    text,
-                    s0,
-                    by_sentence.get((art.id, para.n, si), []),
-                    dominant_of,
-                    recent,
-                    seat_of,
-                )
-                dated_text = re.split(r"\s--\s", text)[0] if para.role == "headline" else text
-                dates = find_dates(dated_text, art.published, frame)
-                for d in dates:
-                    frame = frame_after(d, frame)
-                actors = [r for r in refs if kb.entities[r.entity].kind == "actor"]
-                figs = figures(text, vocab)
-                who = claimant(text, actors, vocab)
-                for f in figs:
-                    f["claimant"] = who
-                s = Sentence(
-                    kb,
-                    vocab,
-                    art.id,
-                    para.n,
-                    si,
-                    text,
-                    refs,
-                    para.role,
-                    para.author,
-                    who,
-                    figs,
-                    bool(vocab.doubt.search(text)),
-                )
-                found, triggers = reports_in_sentence(s)
-                assign_dates(found, triggers, dates, clauses(text), text)
-                if para.role == "headline":
-                    date_news(found, text, art.published)
-                reports += found
+    doc = kb.docs[art.id]
+    dominant_of = {
+        "armed group": dominant(kb, art.id, "actor", {"armed group"}, origin),
+        "state force": dominant(kb, art.id, "actor", {"state force"}, origin),
+        "city": dominant(kb, art.id, "place", {"city", "town"}, origin),
+    }
+    recent: dict[str, str] = {}  # the last city named so far in the article, for "the city"
+    for para in doc.scanned():
+        if para.role == "comment":
+            continue  # readers' comments are not reports
+        frame = None  # the time the paragraph is talking about, set by its date phrases
+        for si, (s0, s1) in enumerate(para.sentences):
+            text = para.text[s0:s1]
+            refs = sentence_refs(
+                kb,
+                vocab,
+                text,
+                s0,
+                by_sentence.get((art.id, para.n, si), []),
+                dominant_of,
+                recent,
+                seat_of,
+            )
+            dated_text = re.split(r"\s--\s", text)[0] if para.role == "headline" else text
+            dates = find_dates(dated_text, art.published, frame)
+            for d in dates:
+                frame = frame_after(d, frame)
+            actors = [r for r in refs if kb.entities[r.entity].kind == "actor"]
+            figs = figures(text, vocab)
+            who = claimant(text, actors, vocab)
+            for f in figs:
+                f["claimant"] = who
+            s = Sentence(
+                kb,
+                vocab,
+                art.id,
+                para.n,
+                si,
+                text,
+                refs,
+                para.role,
+                para.author,
+                who,
+                figs,
+                bool(vocab.doubt.search(text)),
+            )
+            found, triggers = reports_in_sentence(s)
+            assign_dates(found, triggers, dates, clauses(text), text)
+            if para.role == "headline":
+                date_news(found, text, art.published)
+            reports += found
     return reports
 
 

@@ -65,7 +65,7 @@ def stages(out: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def make_project(dest: Path) -> Path:
-    for part in ("data", "templates", "schema"):
+    for part in ("data", "templates", "schema", "overrides"):
         shutil.copytree(ROOT / part, dest / part)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")

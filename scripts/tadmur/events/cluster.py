@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from ..kb import KB
 from .dates import report_range
 from .model import Report
-from .sentence import inside
 from .vocabulary import Vocabulary
 
 MATERIEL = ("materiel-capture", "weapons-use", "supply")  # one happening per set of weapons
@@ -273,26 +272,32 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
     by_place: dict[str, list[Group]] = defaultdict(list)
     for g in territorial:
         by_place[g[0].place].append(g)
+    order = {p: i for i, p in enumerate(by_place)}
     keep = []
     for r in other:
         how = vocab.joins_territory(r.family)
         home = None
         if how and r.place:
-            home = next(
-                (
-                    t
-                    for p, ts in by_place.items()
-                    if inside(kb, r.place, p)
-                    for t in ts
-                    if _part_of(r, t, how)
-                ),
-                None,
-            )
+            # The places r lies in (itself, then each `within` up the chain), in the groups' order:
+            # a lookup per ancestor instead of a test against every place that changed hands.
+            places = sorted((p for p in _enclosing(kb, r.place) if p in order), key=order.__getitem__)
+            home = next((t for p in places for t in by_place[p] if _part_of(r, t, how)), None)
         if home is not None:
             home.append(r)
         else:
             keep.append(r)
     return keep
+
+
+def _enclosing(kb: KB, place: str) -> list[str]:
+    """The place and every place it lies within (the same chain `inside` walks)."""
+    out, seen = [], set()
+    while place and place not in seen:
+        seen.add(place)
+        out.append(place)
+        ent = kb.entities.get(place)
+        place = ent.within if ent else None
+    return out
 
 
 def _part_of(r: Report, t: Group, how: str) -> bool:

@@ -131,7 +131,9 @@ def first_search_bytes(pagefind: Path, results: int = 5) -> int:
     total = sum((pagefind / f).stat().st_size for f in fixed if (pagefind / f).exists())
     total += sum(p.stat().st_size for p in pagefind.glob("*.pf_meta"))
     chunks = sorted((p.stat().st_size for p in (pagefind / "index").glob("*.pf_index")), reverse=True)
-    fragments = sorted((p.stat().st_size for p in (pagefind / "fragment").glob("*.pf_fragment")), reverse=True)
+    fragments = sorted(
+        (p.stat().st_size for p in (pagefind / "fragment").glob("*.pf_fragment")), reverse=True
+    )
     return total + sum(chunks[:1]) + sum(fragments[:results])
 
 

@@ -191,3 +191,20 @@ def test_hostile_role_and_names_stay_text(tmp_path: Path):
         assert "<img" not in text and "](javascript:" not in text and "--8<--" not in text
         assert "{: onclick" not in text
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in page or "&lt;img" in page
+
+
+def test_bad_rejected_and_given_name_files_stop_the_build_and_name_the_file(tmp_path: Path):
+    root = copy_project(tmp_path / "bad")
+    before = {p: p.read_bytes() for p in (root / "seeds").glob("*.md")}
+    (root / "data" / "rules" / "rejected.yml").write_text("names: 5\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docs")
+    assert code == 1
+    assert "data/rules/rejected.yml" in err and "'names' must be a list" in err
+    assert "nothing was written" in err and not (root / "docs" / "index.md").exists()
+    (root / "data" / "rules" / "rejected.yml").unlink()
+    names = root / "data" / "names" / "given-names.txt"
+    names.write_text(names.read_text(encoding="utf-8") + "Two Words\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docs")
+    assert code == 1
+    assert f"given-names.txt:{len(names.read_text().splitlines())}" in err and "'Two Words'" in err
+    assert {p: p.read_bytes() for p in (root / "seeds").glob("*.md")} == before

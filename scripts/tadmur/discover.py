@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import BuildError
 from .finding import Context, Finding
 from .names import read_given_names
-from .people import apposition, person_in_chain, title_case
+from .people import apposition, is_given, person_in_chain, title_case
 from .sites import monuments, site_in_chain, sites_around_places
 from .textkey import alias_key
 from .yamlio import load_yaml, read_text_utf8
@@ -177,11 +177,6 @@ def _is_title(tok: str, rules: DiscoveryRules) -> bool:
     return tok in rules.person_titles or re.split(r"[-‐]", tok)[0] in rules.person_titles
 
 
-def _given(tok: str, rules: DiscoveryRules) -> bool:
-    p = rules.people
-    return p is not None and tok in p.given and tok not in p.not_given
-
-
 def _is_name_token(tok: str, rules: DiscoveryRules) -> bool:
     if tok.endswith(("'s", "’s")):
         return False  # a possessive ends a name: "Iraq's Anbar province" -> "Anbar province"
@@ -315,7 +310,8 @@ def discover(
             # "Secretary of State Mike Pompeo": the office runs on to the given name that starts the name.
             k = title_at + 1
             if k <= j and not tokens[k][0][:1].isupper():
-                k = next((x for x in range(k, j) if _given(tokens[x][0], rules)), j + 1)
+                given = [x for x in range(k, j) if rules.people and is_given(tokens[x][0], rules.people)]
+                k = given[0] if given else j + 1
             if 2 <= j - k + 1 <= rules.person_max_tokens:
                 # The title is the person's role, with a catalogued name just before it ("Homs Governor").
                 r0 = next((s for s, e in masked_spans if sentence[e : tokens[i][1]] == " "), tokens[i][1])

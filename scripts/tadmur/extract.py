@@ -101,20 +101,19 @@ def extract(
     for para in doc.scanned():
         for si, (s0, s1) in enumerate(para.sentences):
             sent = para.text[s0:s1]
-            sentences.append((para, si, s0, sent, matcher.find(sent)))
+            # Each match with the government its city stands for here ("Moscow said"), if any.
+            found = [(m, lex.government(sent, m.start, m.end, m.entity_id)) for m in matcher.find(sent)]
+            sentences.append((para, si, s0, sent, found))
     counts = Counter(
-        m.entity_id
-        for para, _si, _s0, sent, ms in sentences
-        if para.role == "body"
-        for m in ms
-        if not lex.government(sent, m.start, m.end, m.entity_id)
+        m.entity_id for para, _si, _s0, _sent, ms in sentences if para.role == "body" for m, g in ms if not g
     )
     main = [eid for eid, _n in counts.most_common() if lex.settlement(eid)]
     doc_place = (main[0], lex.entities[main[0]].name) if main else None
 
     taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
     surnames: dict[str, str] = {}  # translit key of a named person's surname -> the person's ref
-    for para, si, s0, sent, matches in sentences:
+    for para, si, s0, sent, found in sentences:
+        matches = [m for m, _gov in found]
         places = tuple(
             (m.start, m.end, m.entity_id, lex.entities[m.entity_id].name)
             for m in matches
@@ -124,10 +123,9 @@ def extract(
         findings, weak = discover(sent, [(m.start, m.end) for m in matches], rules, ctx=ctx)
         absorbed = [(f.start, f.end) for f in findings if f.absorbs]
         spans = taken.setdefault((para.n, si), [])
-        for m in matches:
+        for m, gov in found:
             if any(s < m.end and m.start < e for s, e in absorbed):
                 continue  # "Palmyra Museum": the museum's name, not a mention of the city
-            gov = lex.government(sent, m.start, m.end, m.entity_id)
             out.mentions.append(
                 RawMention(
                     gov or m.entity_id,

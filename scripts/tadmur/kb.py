@@ -17,15 +17,16 @@ from .extract import DocExtraction, RawMention
 from .ingest import Document
 from .names import translit_key
 from .seeds import Article
+from .sites import FACILITY_NEAR, MONUMENT_TYPE, PLACE_AND_HEAD
 from .slug import slugify
 from .textkey import alias_key
 
 TOP_COOCCURRING = 12
 # Rules whose matched words are not a name of their own ("airbase" in "the airbase near X", a surname
 # alone): they never become aliases.
-GENERIC_SURFACE = {"surname", "facility near place", "monument type"}
+GENERIC_SURFACE = {"surname", FACILITY_NEAR, MONUMENT_TYPE}
 # Rules whose names are only a place and a type of site: one site per place and type, however written.
-SITE_OF_PLACE = {"monument type", "place and head"}
+SITE_OF_PLACE = {MONUMENT_TYPE, PLACE_AND_HEAD}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,11 @@ _BACK_STOP = {"the", "a", "an", "its", "their", "his", "her", "said", "says", "t
               "of", "according", "that", "this", "was", "is", "who", "with", "for", "from"}
 
 
+def is_given(word: str, p) -> bool:
+    """A given name on the list, and not one the rules set aside ("Tal", "Jordan")."""
+    return word in p.given and word not in p.not_given
+
+
 def title_case(sentence: str) -> bool:
     """A headline-style line ("Syrian Army Retakes Ancient City"): most of its words are capitalised."""
     words = re.findall(r"[^\W\d_][\w'’-]*", sentence)
@@ -54,7 +59,7 @@ def person_in_chain(sentence: str, tokens, i: int, j: int, rules, ctx: Context) 
     first = re.split(r"[-‐]", core[0])[0]
     if first in p.kunya:  # "Abu Bakr ...": the given name follows
         first = re.split(r"[-‐]", core[1])[0]
-    given = first in p.given and first not in p.not_given and ctx.known(first) is None
+    given = is_given(first, p) and ctx.known(first) is None
     before, after = sentence[:start], sentence[end:]
     role, role_span, rule = apposition(before, after, start, end, p)
     if rule is None:

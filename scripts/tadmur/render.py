@@ -27,7 +27,7 @@ from .ingest import Paragraph
 from .kb import KB, Mention
 from .mdtext import link, md_escape
 from .paths import relpath
-from .reuse import ELLIPSIS, Excerpt, Policy, Quota, framed, mention_span, report_quote
+from .reuse import ELLIPSIS, Excerpt, Policy, Quota, framed, mention_span, report_quote, window
 
 KIND_TITLES = {"actor": "Actors", "weapon": "Weapons", "place": "Places"}
 KIND_SINGULAR = {"actor": "Actor", "weapon": "Weapon", "place": "Place"}
@@ -562,14 +562,9 @@ class Renderer:
         at = sentence.find(name)
         if at < 0:
             return ELLIPSIS
-        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
-        before = [sp for sp in spans if sp[1] <= at][-words:]
-        after = [sp for sp in spans if sp[0] >= at + len(name)][:words]
-        a = before[0][0] if before else at
-        b = after[-1][1] if after else at + len(name)
-        lead = ELLIPSIS + " " if a > 0 else ""
-        tail = " " + ELLIPSIS if b < len(sentence.rstrip()) else ""
-        return lead + sentence[a:b] + tail
+        a, b = window(sentence, at, at + len(name), words, words)
+        pre, post = framed(sentence.rstrip(), a, b, 0, len(sentence.rstrip()))
+        return pre + sentence[a:b] + post
 
     def map_page(self, fig) -> str:
         rows = [

@@ -12,7 +12,10 @@ import re
 
 from .finding import Context, Finding
 
+# Rule names that the knowledge base treats apart (kb.GENERIC_SURFACE, kb.SITE_OF_PLACE).
 PLACE_AND_HEAD = "place and head"  # "Palmyra Museum", "Museum of Palmyra": one site per place and type
+MONUMENT_TYPE = "monument type"  # "the tetrapylon": the place's monument of that type
+FACILITY_NEAR = "facility near place"  # "the airbase near X"
 _NATURAL = {"river", "lake", "sea", "gulf", "reservoir", "canal", "spring", "oasis", "mountain", "valley"}
 _HEAD = re.compile(r"^(?P<poss>['’]s)?\s+(?P<head>[A-Za-z]+)\b")
 _HEAD_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
@@ -78,7 +81,7 @@ def site_in_chain(sentence: str, tokens, i: int, j: int, rules, ctx: Context) ->
         # "the Roman Theatre", "Ancient Amphitheatre": a description, a name only with its place.
         if place is None:
             return None
-        return Finding(start, end, f"{name} of {place[1]}", kind, typ, "monument type", within=place[0],
+        return Finding(start, end, f"{name} of {place[1]}", kind, typ, MONUMENT_TYPE, within=place[0],
                        lookups=_lookups(name, head, place))
     return Finding(start, end, name, kind, typ, "site name", within=place and place[0],
                    lookups=_lookups(name, head, place))
@@ -115,7 +118,7 @@ def sites_around_places(sentence: str, tokens, rules, ctx: Context) -> list[Find
             word = " ".join(m.group("type").split())
             typ = s.facility_types[word.lower()]
             name = f"{word[:1].upper()}{word[1:]} near {pname}"
-            out.append(Finding(m.start("type"), m.end("type"), name, "place", typ, "facility near place",
+            out.append(Finding(m.start("type"), m.end("type"), name, "place", typ, FACILITY_NEAR,
                                within=pid, lookups=(f"{pname} {word}", f"{pname} {typ}")))
     return out
 
@@ -132,6 +135,6 @@ def monuments(sentence: str, rules, ctx: Context) -> list[Finding]:
             continue
         label = word[:1].upper() + word[1:].lower()
         out.append(Finding(m.start("type"), m.end("type"), f"{label} of {place[1]}", "place", typ,
-                           "monument type", within=place[0],
+                           MONUMENT_TYPE, within=place[0],
                            lookups=(f"{place[1]} {word}", f"{place[1]}'s {word}", f"{word} of {place[1]}")))
     return out

@@ -172,3 +172,39 @@ def test_corrections_follow_an_event_that_joined_another(tmp_path):
     assert {"field": "date", "set_at": f"docs/events/small-old.md:{mark + 2}"} in survivor["corrections"]
     assert {"from": "events/small-old/", "to": "events/big-old/", "why": "joined"} in after["redirects"]
     assert "data-tadmur-redirect" in page.read_text(encoding="utf-8")
+
+
+def _random_report(rng, i: int) -> Report:
+    from tadmur.temporal import TimeExpr
+
+    day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(400))
+    date = None
+    if rng.random() < 0.7:
+        relation = rng.choice(["at", "at", "since", "after"])
+        date = TimeExpr(0, 1, "x", day, day + dt.timedelta(days=rng.choice([0, 0, 1, 6, 30])), "day", day,
+                        relation)
+    return Report(
+        type="clash", family="fighting", article=f"a{rng.randrange(5)}", paragraph=rng.randrange(3),
+        sentence=rng.randrange(3), start=i, quote="", trigger="", role="body", speaker=None,
+        published=day + dt.timedelta(days=rng.randrange(60)), date=date,
+    )
+
+
+def test_absorb_index_answers_as_the_direct_test():
+    """absorb keeps, per change of hands, the union of its reports' days and where they are told; it must
+    give the same answer as testing each report of the group, as the group grows."""
+    import random
+
+    from tadmur.events.cluster import _part_of, _Reach
+
+    rng = random.Random(5)
+    for _ in range(200):
+        group = [_random_report(rng, i) for i in range(rng.randrange(1, 6))]
+        reach = _Reach(group)
+        for j in range(30):
+            r = _random_report(rng, 100 + j)
+            for how in ("paragraph", "sentence"):
+                assert reach.part_of(r, how) == _part_of(r, group, how)
+            if rng.random() < 0.5:
+                group.append(r)
+                reach.add(r)

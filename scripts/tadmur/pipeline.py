@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .articlecache import ReportCache, context_digest, process_articles
-from .catalog import KIND_DIRS, load_catalog
+from .catalog import KIND_DIRS, catalog_files, load_catalog
 from .corrections import (
     apply_to_catalog,
     check_entity_refs,
@@ -41,6 +41,7 @@ from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
 from .pages import assemble, read_pages
+from .parsecache import ParseCache
 from .paths import Project
 from .render import Renderer, render_site
 from .reuse import load_policy, select_excerpts
@@ -95,6 +96,7 @@ class BuildResult:
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
     previous: dict | None = None  # the last build's knowledge.json, as read before this one
+    export: dict | None = None  # this build's knowledge.json, as data
 
 
 def generate(project: Project, cache: bool = True) -> BuildResult:
@@ -116,15 +118,24 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
     pages = read_pages(project.docs, read_manifest(project.docs))
     corr = read_corrections(pages, project.schema / "page.schema.json")
-    original = load_catalog(project.catalog, project.schema / "catalog.schema.json", project.root)
+    cat_schema = project.schema / "catalog.schema.json"
+    parsed_catalog = ParseCache(project.root if cache else None, "catalog", cat_schema)
+    catalog_bytes = (str(f).encode() + b"\0" + f.read_bytes() for f in catalog_files(project.catalog))
+    original = parsed_catalog.get(
+        parsed_catalog.key(*catalog_bytes), lambda: load_catalog(project.catalog, cat_schema, project.root)
+    )
     catalog = apply_to_catalog(original, corr)
     ingest_rules = load_rules(project.rules / "ingest.yml")
     disc_rules = load_discovery_rules(project.rules / "discovery.yml")
-    articles = load_seeds(project.seeds, project.schema / "seed.schema.json", project.root)
+    seed_schema = project.schema / "seed.schema.json"
+    parsed_seeds = ParseCache(project.root if cache else None, "seeds", seed_schema)
+    articles = load_seeds(project.seeds, seed_schema, project.root, parsed_seeds)
     policy = load_policy(
         project.root / "data" / "outlets.yml", project.schema / "outlets.schema.json", project.root
     )
     site = load_site_config(project.root / "data" / "site.yml")
+    parsed_catalog.save()
+    parsed_seeds.save()
     lap("load")
     matcher = Matcher(list(catalog.entities.values()))
     vocab = load_vocabulary(project.root / "data" / "events.yml", project.schema / "events.schema.json")
@@ -193,7 +204,7 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     )
     lap("render")
     return BuildResult(
-        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous
+        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous, export=data
     )
 
 
@@ -283,7 +294,7 @@ def build_docs(project: Project) -> BuildResult:
     result = generate(project)
     t = time.perf_counter()
     result.written = write_tree(project.docs, result.files)
-    result.changes = summarize_changes(result.previous, json.loads(result.files["data/knowledge.json"]))
+    result.changes = summarize_changes(result.previous, result.export)
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result
 

@@ -92,8 +92,9 @@ def parse_seed(path: Path, schema_path: Path, rel: str | None = None) -> Article
     )
 
 
-def load_seeds(seed_dir: Path, schema_path: Path, root: Path | None = None) -> list[Article]:
-    """Load every seeds/*.md, sorted by id; duplicate ids are an error naming both files."""
+def load_seeds(seed_dir: Path, schema_path: Path, root: Path | None = None, cache=None) -> list[Article]:
+    """Load every seeds/*.md, sorted by id; duplicate ids are an error naming both files. `cache`
+    (parsecache.ParseCache) keeps each file's parse between builds."""
     files = sorted(seed_dir.glob("*.md"))
     if not files:
         raise BuildError(seed_dir, None, "no seed articles (*.md) found")
@@ -105,7 +106,11 @@ def load_seeds(seed_dir: Path, schema_path: Path, root: Path | None = None) -> l
             continue
         rel = str(f.relative_to(root)) if root else str(f)
         try:
-            art = parse_seed(f, schema_path, rel)
+            if cache is None:
+                art = parse_seed(f, schema_path, rel)
+            else:
+                key = cache.key(rel.encode(), f.read_bytes())
+                art = cache.get(key, lambda f=f, rel=rel: parse_seed(f, schema_path, rel))
         except BuildError as exc:
             errors.append(exc)
             continue

@@ -12,9 +12,21 @@ from pathlib import Path
 MANIFEST = ".tadmur-generated"
 
 
-def safe_path(base: Path, rel: str) -> Path:
-    target = (base / rel).resolve()
-    base_r = base.resolve()
+def safe_path(base: Path, rel: str, _dirs: dict | None = None) -> Path:
+    """base/rel, refused when it would lead outside base (through "..", an absolute path or a symlink).
+    `_dirs` keeps each folder's resolved path for the many files of one write."""
+    if _dirs is None:
+        _dirs = {}
+    base_r = _dirs.get(None) or _dirs.setdefault(None, base.resolve())
+    parent, _, name = rel.rpartition("/")
+    if name in ("", ".", ".."):
+        raise ValueError(f"refusing to write outside {base}: {rel!r}")
+    folder = _dirs.get(parent)
+    if folder is None:
+        folder = _dirs[parent] = (base / parent).resolve()
+    target = folder / name
+    if target.is_symlink():
+        target = target.resolve()
     if target != base_r and base_r not in target.parents:
         raise ValueError(f"refusing to write outside {base}: {rel!r}")
     return target
@@ -32,7 +44,8 @@ def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
     """Make base/ hold exactly the generated files (plus hand-made ones). Returns counts."""
     base.mkdir(parents=True, exist_ok=True)
     stats = {"written": 0, "unchanged": 0, "removed": 0}
-    targets = {rel: safe_path(base, rel) for rel in files}  # check every path before writing any
+    dirs: dict = {}
+    targets = {rel: safe_path(base, rel, dirs) for rel in files}  # check every path before writing any
     for rel in sorted(files):
         data = files[rel]
         blob = data.encode("utf-8") if isinstance(data, str) else data

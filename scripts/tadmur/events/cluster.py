@@ -12,6 +12,7 @@ Each group caches what merging asks of it again and again, so thousands of repor
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 
@@ -56,6 +57,12 @@ def _days(group: Group) -> list[dt.date]:
     return group.memo("days", lambda g: sorted({x.date.earliest for x in g if x.date}))
 
 
+def _any_between(days: list[dt.date], lo: dt.date, hi: dt.date) -> bool:
+    """Is a day of the sorted list within [lo, hi]?"""
+    i = bisect.bisect_left(days, lo)
+    return i < len(days) and days[i] <= hi
+
+
 def _articles(group: Group) -> set[str]:
     return group.memo("articles", lambda g: {x.article for x in g})
 
@@ -93,7 +100,7 @@ def group_territorial(reports: list[Report]) -> list[Group]:
                     for g in place_groups
                     if g is not cur
                     and holder(g) not in (r.holder, None)
-                    and any(last <= d <= r.date.earliest for d in _days(g))
+                    and _any_between(_days(g), last, r.date.earliest)
                 ]
                 same_holder = r.holder is not None and holder(cur) == r.holder
                 if not between and (same_holder or any(x.date and _overlaps(x, r) for x in cur)):
@@ -179,16 +186,22 @@ def _merge_contested(groups: list[Group]) -> list[Group]:
     return out
 
 
-def related(kb: KB, vocab: Vocabulary, a: str | None, b: str | None) -> bool:
+def related(kb: KB, vocab: Vocabulary, a: str | None, b: str | None, memo: dict | None = None) -> bool:
     """The same actor, or one is part of or led by the other, or both belong to one parent ("US
     forces", "the US-led coalition" and "the United States" in strike reports); which catalog
-    relations count is data (`same_side` in data/events.yml)."""
+    relations count is data (`same_side` in data/events.yml). `memo` keeps each actor's parents for
+    the caller's many questions."""
     if a is None or b is None or a == b:
         return True
 
     def parents(x: str) -> set[str]:
+        if memo is not None and x in memo:
+            return memo[x]
         ent = kb.entities.get(x)
-        return {t for t, rel in ent.affiliation if rel in vocab.same_side} if ent else set()
+        out = {t for t, rel in ent.affiliation if rel in vocab.same_side} if ent else set()
+        if memo is not None:
+            memo[x] = out
+        return out
 
     pa, pb = parents(a), parents(b)
     return b in pa or a in pb or bool(pa & pb)
@@ -200,11 +213,12 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
     each other; a report that names no place joins its family's event in the same article."""
     buckets: dict[tuple, list[dict]] = defaultdict(list)
     order: list[dict] = []
+    memo: dict[str, set[str]] = {}
     for r in sorted(
         reports, key=lambda r: (r.family, str(r.place), r.published, r.article, r.paragraph, r.start)
     ):
         for g in buckets[(r.family, r.place)]:
-            if _joins(g, r, kb, vocab):
+            if _joins(g, r, kb, vocab, memo):
                 break
         else:
             g = {
@@ -228,30 +242,33 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
         g["dated"] = g["dated"] or r.date is not None
         g["published"].add(r.published)
     placed = [g for g in order if g["first"].place]
+    # (family, article) -> the placed groups with a report from that article, by their place in
+    # `placed`: the candidates for a report without a place, without scanning every group.
+    told: dict[tuple, list[int]] = defaultdict(list)
+    for i, h in enumerate(placed):
+        for a in sorted({x.article for x in h["reports"]}):
+            told[(h["first"].family, a)].append(i)
     out = []
     for g in order:
         if g["first"].place is None:
             arts = {x.article for x in g["reports"]}
-            home = next(
-                (
-                    h
-                    for h in placed
-                    if h["first"].family == g["first"].family
-                    and arts & {x.article for x in h["reports"]}
-                    and all(_joins(h, x, kb, vocab) for x in g["reports"])
-                ),
-                None,
-            )
+            family = g["first"].family
+            candidates = sorted({i for a in arts for i in told.get((family, a), ())})
+            fits = (i for i in candidates if all(_joins(placed[i], x, kb, vocab, memo) for x in g["reports"]))
+            home = next(fits, None)
             if home is not None:
-                home["reports"].extend(g["reports"])
+                placed[home]["reports"].extend(g["reports"])
+                for a in arts:
+                    if home not in told[(family, a)]:
+                        bisect.insort(told[(family, a)], home)
                 continue
         out.append(g["reports"])
     return out
 
 
-def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary) -> bool:
+def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary, memo: dict | None = None) -> bool:
     actors_agree = (
-        not g["actors"] or r.agent is None or any(related(kb, vocab, r.agent, a) for a in g["actors"])
+        not g["actors"] or r.agent is None or any(related(kb, vocab, r.agent, a, memo) for a in g["actors"])
     )
     weapons_agree = not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.family not in MATERIEL
     if not (actors_agree and weapons_agree):
@@ -273,6 +290,9 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
     for g in territorial:
         by_place[g[0].place].append(g)
     order = {p: i for i, p in enumerate(by_place)}
+    # What _part_of asks of each change of hands, kept up to date as reports join it, so a report is
+    # tested against a group in logarithmic time instead of against each of its reports.
+    seen = {id(g): _Reach(g) for g in territorial}
     keep = []
     for r in other:
         how = vocab.joins_territory(r.family)
@@ -281,12 +301,54 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
             # The places r lies in (itself, then each `within` up the chain), in the groups' order:
             # a lookup per ancestor instead of a test against every place that changed hands.
             places = sorted((p for p in _enclosing(kb, r.place) if p in order), key=order.__getitem__)
-            home = next((t for p in places for t in by_place[p] if _part_of(r, t, how)), None)
+            home = next((t for p in places for t in by_place[p] if seen[id(t)].part_of(r, how)), None)
         if home is not None:
             home.append(r)
+            seen[id(home)].add(r)
         else:
             keep.append(r)
     return keep
+
+
+class _Reach:
+    """A change of hands as `_part_of` sees it: the union of its dated reports' days (disjoint
+    intervals, sorted) and the paragraphs and sentences its reports are told in."""
+
+    def __init__(self, group: list[Report]):
+        self.starts: list[dt.date] = []
+        self.ends: list[dt.date] = []
+        self.paragraphs: set[tuple] = set()
+        self.sentences: set[tuple] = set()
+        for y in group:
+            self.add(y)
+
+    def add(self, y: Report) -> None:
+        self.paragraphs.add((y.article, y.paragraph))
+        self.sentences.add((y.article, y.paragraph, y.sentence))
+        if not y.date:
+            return
+        e, last = report_range(y)
+        lo = bisect.bisect_left(self.ends, e)  # the first interval that ends on or after e
+        hi = bisect.bisect_right(self.starts, last)  # past the last that starts on or before last
+        if lo < hi:
+            e, last = min(e, self.starts[lo]), max(last, self.ends[hi - 1])
+        self.starts[lo:hi] = [e]
+        self.ends[lo:hi] = [last]
+
+    def overlaps(self, r: Report) -> bool:
+        e, last = report_range(r)
+        i = bisect.bisect_right(self.starts, last) - 1
+        return i >= 0 and self.ends[i] >= e
+
+    def part_of(self, r: Report, how: str) -> bool:
+        """The same answer as _part_of(r, group, how)."""
+        if r.date and r.date.relation == "after":
+            return False
+        if r.date:
+            return self.overlaps(r)
+        if how == "paragraph":
+            return (r.article, r.paragraph) in self.paragraphs
+        return (r.article, r.paragraph, r.sentence) in self.sentences
 
 
 def _enclosing(kb: KB, place: str) -> list[str]:

@@ -1,14 +1,18 @@
 """Speed, memory and page weight of the real build on a varied synthetic corpus (tests/synthetic.py).
 
-Run with `make bench` (sizes 1000 and 5000) or `python tests/benchmark.py 100 1000 [--no-site]`.
+Run with `make bench` (sizes 1000 and 5000) or `python tests/benchmark.py 100 1000 [--no-site]
+[--no-zensical] [--verify]`.
 Prints numbers; asserts nothing (timings are not unit tests). For each size N, in a throwaway copy of
 the project:
 
 - `tadmur docs` on N-1 articles, cold (no cache): wall time, peak memory, each stage's time and the
   peak memory reached by its end;
 - one more article added, `tadmur docs` again: the time to a fresh docs/;
+- with --verify, a cold build of the same N articles in another folder, whose docs/ must equal the
+  incremental one byte for byte;
 - `mkdocs build --strict` on the result: wall time and peak memory; then the pages (count, bytes per
-  HTML page, the largest page); Pagefind's index over it, and what a first search fetches.
+  HTML page, the largest page); Pagefind's index over it, and what a first search fetches;
+- `zensical build` of the same docs/ (unless --no-zensical): wall time and peak memory.
 
 It finishes with a Markdown table for the README. The matcher's own speed: `--matcher`.
 """
@@ -72,7 +76,7 @@ def make_project(dest: Path) -> Path:
     return dest
 
 
-def bench_size(n: int, site: bool = True) -> dict:
+def bench_size(n: int, site: bool = True, verify: bool = False, zens: bool = True) -> dict:
     tadmur = [str(Path(sys.executable).parent / "tadmur")]
     with tempfile.TemporaryDirectory(prefix="tadmur-bench-") as tmp:
         root = make_project(Path(tmp) / "project")
@@ -90,6 +94,17 @@ def bench_size(n: int, site: bool = True) -> dict:
         row.update(add_one_s=wall)
         print(f"tadmur docs after adding one article: {wall:.1f} s, peak {mb} MB")
         print("  " + re.search(r"timings \(s\): (.*)", out).group(1))
+        if verify:
+            # The incremental build must equal a cold build of the same corpus, byte for byte.
+            cold = make_project(Path(tmp) / "cold")
+            shutil.copytree(root / "seeds", cold / "seeds")
+            run([*tadmur, "--root", str(cold), "docs"], cold)
+            diff = subprocess.run(["diff", "-rq", str(root / "docs"), str(cold / "docs")],
+                                  capture_output=True, text=True)
+            row["same_as_cold"] = diff.returncode == 0
+            print("incremental docs/ equals a cold build: " + ("yes" if diff.returncode == 0 else
+                  "NO\n" + diff.stdout[:2000]))
+            shutil.rmtree(cold)
         docs_md = [p for p in (root / "docs").rglob("*.md")]
         big_md = max(docs_md, key=lambda p: p.stat().st_size)
         big_size = big_md.stat().st_size
@@ -118,6 +133,12 @@ def bench_size(n: int, site: bool = True) -> dict:
                   f"largest {row['largest'][0]} {row['largest'][1] / 1e6:.2f} MB")
             print(f"a first search fetches about {fetched / 1e3:.0f} KB (Pagefind: its scripts, one index "
                   "chunk and the first results' fragments)")
+            zensical = Path(sys.executable).with_name("zensical")
+            if zens and zensical.exists():
+                shutil.rmtree(root / "site")
+                wall, mb, _ = run([str(zensical), "build"], root, env)
+                row.update(zensical_s=wall, zensical_mb=mb)
+                print(f"zensical build: {wall:.1f} s, peak {mb} MB")
     return row
 
 
@@ -138,17 +159,20 @@ def first_search_bytes(pagefind: Path, results: int = 5) -> int:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| articles | tadmur docs | peak | add one | mkdocs build | peak | HTML pages | KB/page "
-            "| largest page | first search fetches |\n|---|---|---|---|---|---|---|---|---|---|")
+    head = ("| articles | tadmur docs | peak | add one | mkdocs build | peak | zensical build | peak "
+            "| HTML pages | KB/page | largest page | first search fetches |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in rows:
         site = r.get("pages")
         lines.append(
             f"| {r['articles']:,} | {r['docs_s']:.0f} s | {r['docs_mb']} MB | {r['add_one_s']:.1f} s | "
-            + (f"{r['mkdocs_s']:.0f} s | {r['mkdocs_mb']} MB | {r['pages']:,} | "
+            + (f"{r['mkdocs_s']:.0f} s | {r['mkdocs_mb']} MB | "
+               + (f"{r['zensical_s']:.0f} s | {r['zensical_mb']} MB | " if "zensical_s" in r else "– | – | ")
+               + f"{r['pages']:,} | "
                f"{r['bytes_per_page'] / 1e3:.0f} | "
                f"{r['largest'][0]} {r['largest'][1] / 1e3:.0f} KB | about {r['search'] / 1e3:.0f} KB |"
-               if site else "– | – | – | – | – | – |")
+               if site else "– | – | – | – | – | – | – | – |")
         )
     return "\n".join(lines)
 
@@ -190,7 +214,9 @@ def main(argv: list[str]) -> None:
     if "--matcher" in argv:
         bench_matcher()
     sizes = [int(a) for a in argv if a.isdigit()] or list(DEFAULT_SIZES)
-    rows = [bench_size(n, site="--no-site" not in argv) for n in sizes]
+    opts = {"site": "--no-site" not in argv, "verify": "--verify" in argv}
+    opts["zens"] = "--no-zensical" not in argv
+    rows = [bench_size(n, **opts) for n in sizes]
     print("\n" + table(rows))
 
 

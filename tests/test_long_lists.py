@@ -12,20 +12,17 @@ import re
 
 import pytest
 from conftest import copy_project, run_cli
+from tadmur.emit import common
 from tadmur.paths import Project
 from tadmur.pipeline import generate
-from tadmur.render import EventRenderer, Renderer
 
 LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr(Renderer, "mention_articles", 2)
-    monkeypatch.setattr(Renderer, "list_limit", 2)
-    monkeypatch.setattr(Renderer, "event_rows", 2)
-    monkeypatch.setattr(Renderer, "index_rows", 4)
-    monkeypatch.setattr(EventRenderer, "page_events", 3)
+    small = common.Limits(mention_articles=2, list_limit=2, event_rows=2, index_rows=4, page_events=3)
+    monkeypatch.setattr(common, "LIMITS", small)
 
 
 @pytest.fixture(scope="module")

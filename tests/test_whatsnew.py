@@ -8,10 +8,10 @@ import re
 
 import pytest
 from conftest import copy_project, run_cli
-from tadmur import whatsnew
+from tadmur.changes import summarize_changes
+from tadmur.emit import whatsnew
 from tadmur.paths import Project
 from tadmur.pipeline import generate
-from tadmur.whatsnew import summarize_changes
 
 NEW_ID = "2015-01-01-test-times-sukhnah"
 NEW_TITLE = "Shield Brigade enters Sukhnah"

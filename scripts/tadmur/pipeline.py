@@ -22,6 +22,7 @@ import yaml
 
 from .articlecache import ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, catalog_files, load_catalog
+from .changes import summarize_changes
 from .corrections import (
     apply_to_catalog,
     check_entity_refs,
@@ -36,6 +37,7 @@ from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
 from .export import dumps, export
 from .extract import Lexicon
+from .feed import atom_feed
 from .ingest import load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
@@ -43,11 +45,10 @@ from .mdtext import md_escape
 from .pages import assemble, read_pages
 from .parsecache import ParseCache
 from .paths import Project
-from .render import Renderer, render_site
+from .render import make_env, render_site, render_template
 from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
 from .tables import export_csv
-from .whatsnew import atom_feed, summarize_changes
 from .writer import read_manifest, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
@@ -190,7 +191,7 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )
-    renderer = Renderer(kb, project.templates)
+    env = make_env(project.templates)
     # A renamed or merged entity's page takes its contributor's text to the page it now is.
     entity_merges = {old for old, new, why in redirects if why == "merged" and not old.startswith("events/")}
     moves = {old: new for old, new, why in redirects if why == "renamed" or old in entity_merges}
@@ -198,7 +199,7 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
         files,
         pages,
         project.docs,
-        lambda title: renderer.render("orphan.md.j2", title=title),
+        lambda title: render_template(env, "orphan.md.j2", title=title),
         moves,
         frozenset(entity_merges),
     )

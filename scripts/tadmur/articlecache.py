@@ -13,6 +13,7 @@ Articles not in the cache are processed in a pool of worker processes when there
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -34,8 +35,10 @@ CHUNK = 16  # articles sent to a worker at a time
 _JOB: tuple[IngestRules, Matcher, DiscoveryRules, Lexicon | None] | None = None  # set before the workers fork
 
 
+@functools.cache
 def code_digest() -> bytes:
-    """A digest of the build's own code: any change to it recomputes every article."""
+    """A digest of the build's own code: any change to it recomputes every article. Read once per
+    process: the code does not change while it runs."""
     h = hashlib.sha256(FORMAT)
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):

@@ -101,11 +101,9 @@ def export(
             ex = excerpts[m.article]
             a, b = mention_span(para, m, ex, policy)
             pre, post = framed(para.text, a, b, s0, s1)
-            quote = (
-                pre + para.text[a:b] + post
-                if quotas.setdefault(m.article, Quota(ex, with_kept=True)).take(m.paragraph, a, b)
-                else None
-            )
+            if m.article not in quotas:
+                quotas[m.article] = Quota(ex, with_kept=True)
+            quote = pre + para.text[a:b] + post if quotas[m.article].take(m.paragraph, a, b) else None
         mentions.append(
             {
                 "entity": m.entity,

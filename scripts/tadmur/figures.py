@@ -59,6 +59,7 @@ class Figures:
             for target, relation in other.affiliation:
                 self.affiliated.setdefault(target, []).append((other.id, relation))
         self._place_list: list[dict] | None = None
+        self._last: dt.date | None = None  # the newest article's day: control strips end after it
 
     def weight(self, eid: str) -> int:
         """How much happens at or with an entity: events count three times a mention."""
@@ -92,9 +93,13 @@ class Figures:
 
     def place(self, eid: str) -> str:
         """Locator map and, if the place changed hands, the control strip."""
+        return self.draw(self.place_parts(eid))
+
+    def place_parts(self, eid: str) -> tuple:
+        """What a place's pictures are drawn from, as plain data (also part of its page's key)."""
         ent = self.kb.entities[eid]
         src = ent.doc_path
-        parts = []
+        locator = None
         if ent.coordinates and self.region["countries"]:
             lat, lon = ent.coordinates
             if self._place_list is None:
@@ -104,26 +109,33 @@ class Figures:
                 for p in self._place_list
                 if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < 2.5
             ][:8]
-            parts.append(
-                figure(
-                    visuals.locator_map(
-                        self.region,
-                        {"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)},
-                        near,
-                    ),
-                    kind="locator",
-                )
-            )
-        strip = self.control(eid)
-        if strip:
-            parts.append(strip)
-        return "\n\n".join(parts)
+            locator = ({"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)}, near)
+        return ("place", locator, self.control_parts(eid))
+
+    def draw(self, parts: tuple) -> str:
+        """The figures of `place_parts` or `actor_parts`."""
+        if parts[0] == "actor":
+            _, center, ordered = parts
+            if not ordered:
+                return ""
+            return figure(visuals.neighbourhood_graph(center, ordered, f"Neighbourhood of {center['name']}"))
+        _, locator, control = parts
+        out = []
+        if locator is not None:
+            out.append(figure(visuals.locator_map(self.region, *locator), kind="locator"))
+        if control is not None:
+            out.append(figure(visuals.control_strip(*control)))
+        return "\n\n".join(out)
 
     def control(self, eid: str) -> str:
+        parts = self.control_parts(eid)
+        return figure(visuals.control_strip(*parts)) if parts is not None else ""
+
+    def control_parts(self, eid: str) -> tuple | None:
         ent = self.kb.entities[eid]
         history = control_history(self.at_place.get(eid, []), eid)
         if len(history) < 2:
-            return ""
+            return None
         periods = []
         for i, h in enumerate(history):
             start = h["earliest"] or h["latest"]
@@ -139,15 +151,14 @@ class Figures:
                     "uncertain": h["precision"] not in ("day", "week"),
                 }
             )
-        last = max(a.published for a in self.kb.articles)
+        if self._last is None:
+            self._last = max(a.published for a in self.kb.articles)
         start = periods[0]["start"].replace(day=1)
-        return figure(
-            visuals.control_strip(
-                periods,
-                start,
-                max(last, periods[-1]["start"]) + dt.timedelta(days=31),
-                f"Who held {ent.name} when",
-            )
+        return (
+            periods,
+            start,
+            max(self._last, periods[-1]["start"]) + dt.timedelta(days=31),
+            f"Who held {ent.name} when",
         )
 
     def timeline_axis(
@@ -176,6 +187,9 @@ class Figures:
 
     def actor(self, eid: str) -> str:
         """The actor's neighbourhood: affiliations, weapons it used or captured, places it fought over."""
+        return self.draw(self.actor_parts(eid))
+
+    def actor_parts(self, eid: str) -> tuple:
         kb = self.kb
         ent = kb.entities[eid]
         src = ent.doc_path
@@ -207,8 +221,6 @@ class Figures:
                 for other in ids:
                     if other != eid:
                         add(other, "opponent" if {r, *roles} & {"target", "taken from"} else "alongside")
-        if not nodes:
-            return ""
         center = {"name": ent.name, "href": href(src, ent.url), "kind": ent.kind}
         ordered = sorted(nodes.values(), key=lambda n: (-n["weight"], n["name"]))
-        return figure(visuals.neighbourhood_graph(center, ordered, f"Neighbourhood of {ent.name}"))
+        return ("actor", center, ordered)

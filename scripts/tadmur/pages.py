@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .writer import KEEP
 from .yamlio import read_text_utf8
 
 FIELDS_MARK = "# == Your fields below this line are kept by the build (see CONTRIBUTING.md) =="
@@ -329,7 +330,7 @@ def assemble(
         what = "your text moved" if merge else "your text and fields moved"
         notes.append(f"docs/{old_rel}: {'merged' if merge else 'renamed'}; {what} to docs/{new_rel}")
     for rel, text in sorted(rendered.items()):
-        if not rel.endswith(".md"):
+        if not rel.endswith(".md") or text is KEEP:  # KEEP: the file is as the last build left it
             out[rel] = text
             continue
         fm, body = split_rendered(rel, text)

@@ -48,6 +48,7 @@ from .paths import Project
 from .render import make_env, render_site, render_template
 from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
+from .stamps import PageStamps
 from .tables import export_csv
 from .writer import read_manifest, write_tree
 from .yamlio import load_yaml, read_text_utf8
@@ -98,13 +99,17 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
     previous: dict | None = None  # the last build's knowledge.json, as read before this one
     export: dict | None = None  # this build's knowledge.json, as data
+    stamps: PageStamps | None = None  # the pages' keys, saved once docs/ is written
 
 
-def generate(project: Project, cache: bool = True) -> BuildResult:
+def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> BuildResult:
     """Read and validate every input, run every stage in memory, and return the docs/ files.
 
     With `cache`, each article's ingest and extract results are read from and kept in the project's
-    .tadmur-cache/ (see articlecache.py); without it nothing is read from or written there."""
+    .tadmur-cache/ (see articlecache.py); without it nothing is read from or written there. With
+    `keep_pages` (and `cache`), a page the last build wrote from the same inputs, untouched since, is
+    not made again: its value is writer.KEEP (see stamps.py), and `result.stamps` is saved after the
+    files are written."""
     t = time.perf_counter()
     timings: dict[str, float] = {}
     peak_mb: dict[str, int] = {}
@@ -172,6 +177,12 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
     redirects = _redirects(kb, original, corr, merges, merged_events, moved)
     _check_merge_roles(previous, events + candidates, redirects, corr)
     excerpts = select_excerpts(kb, policy, [events, candidates, hidden])
+    # A renamed or merged entity's page takes its contributor's text to the page it now is.
+    entity_merges = {old for old, new, why in redirects if why == "merged" and not old.startswith("events/")}
+    moves = {old: new for old, new, why in redirects if why == "renamed" or old in entity_merges}
+    stamps = None
+    if cache and keep_pages:
+        stamps = PageStamps(project.root, project.docs, frozenset(moves) | frozenset(moves.values()))
     files = render_site(
         kb,
         project.templates,
@@ -183,6 +194,7 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
         candidates=candidates,
         excerpts=excerpts,
         policy=policy,
+        stamps=stamps,
     )
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
     files["data/knowledge.json"] = dumps(data)
@@ -192,9 +204,6 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
         encoding="utf-8"
     )
     env = make_env(project.templates)
-    # A renamed or merged entity's page takes its contributor's text to the page it now is.
-    entity_merges = {old for old, new, why in redirects if why == "merged" and not old.startswith("events/")}
-    moves = {old: new for old, new, why in redirects if why == "renamed" or old in entity_merges}
     files, notes = assemble(
         files,
         pages,
@@ -203,9 +212,14 @@ def generate(project: Project, cache: bool = True) -> BuildResult:
         moves,
         frozenset(entity_merges),
     )
-    lap("render")
+    if stamps is not None and stamps.verify:
+        stamps.check(files)
+    # (with TADMUR_VERIFY_PAGES every page is made, and this counts those a build would have made)
+    made = len(files) - len(stamps.kept) if stamps is not None else len(files)
+    lap(f"render ({made} of {len(files)} files made)" if stamps is not None else "render")
     return BuildResult(
-        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous, export=data
+        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous, export=data,
+        stamps=stamps,
     )
 
 
@@ -292,9 +306,11 @@ def _redirects(
 
 
 def build_docs(project: Project) -> BuildResult:
-    result = generate(project)
+    result = generate(project, keep_pages=True)
     t = time.perf_counter()
     result.written = write_tree(project.docs, result.files)
+    if result.stamps is not None:
+        result.stamps.save()
     result.changes = summarize_changes(result.previous, result.export)
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result

@@ -104,6 +104,7 @@ class Excerpt:
         self.total = sum(count_words(p.text) for p in doc.paragraphs)
         self.limit = int(self.total * policy.max_share)
         self.kept: dict[int, list[tuple[int, int]]] = {}
+        self._counts: dict[int, int] = {}  # words of each paragraph's kept spans
 
     def text(self, n: int) -> str:
         return self.doc.paragraphs[n - 1].text
@@ -112,17 +113,27 @@ class Excerpt:
         spans = self.kept if spans is None else spans
         return sum(count_words(self.text(n)[a:b]) for n, ss in spans.items() for a, b in merge(ss))
 
+    def paragraph_words(self, n: int, spans: list[tuple[int, int]]) -> int:
+        """Words in these merged spans of paragraph n."""
+        text = self.text(n)
+        return sum(count_words(text[a:b]) for a, b in spans)
+
     def keep(self, spans: list[tuple[int, int, int]]) -> bool:
         """Keep these (paragraph, start, end) spans if the article's budget allows all of them."""
         if self.full:
             return True
-        trial = {n: list(ss) for n, ss in self.kept.items()}
+        # Only the paragraphs the new spans touch are counted again (the same sum as self.words(trial)).
+        counts = self._counts
+        touched: dict[int, list[tuple[int, int]]] = {}
         for n, a, b in spans:
-            trial.setdefault(n, []).append((a, b))
-        trial = {n: merge(ss) for n, ss in trial.items()}
-        if self.words(trial) > self.limit:
+            touched.setdefault(n, list(self.kept.get(n, []))).append((a, b))
+        touched = {n: merge(ss) for n, ss in touched.items()}
+        fresh = {n: self.paragraph_words(n, ss) for n, ss in touched.items()}
+        total = sum(counts.values()) - sum(counts.get(n, 0) for n in touched) + sum(fresh.values())
+        if total > self.limit:
             return False
-        self.kept = trial
+        self.kept = {**self.kept, **touched}
+        counts.update(fresh)
         return True
 
     def holds(self, n: int, start: int, end: int) -> tuple[int, int] | None:
@@ -153,14 +164,21 @@ class Quota:
         self.spans: dict[int, list[tuple[int, int]]] = (
             {n: list(ss) for n, ss in excerpt.kept.items()} if with_kept else {}
         )
+        # Words per paragraph of self.spans, so a take counts only its own paragraph again.
+        self.counts = {n: excerpt.paragraph_words(n, merge(ss)) for n, ss in self.spans.items()}
+        self.total = sum(self.counts.values())
 
     def take(self, n: int, a: int, b: int) -> bool:
         if self.ex.full:
             return True
-        trial = {**self.spans, n: merge([*self.spans.get(n, []), (a, b)])}
-        if self.ex.words(trial) > self.ex.limit:
+        spans = merge([*self.spans.get(n, []), (a, b)])
+        count = self.ex.paragraph_words(n, spans)
+        total = self.total - self.counts.get(n, 0) + count
+        if total > self.ex.limit:
             return False
-        self.spans = trial
+        self.spans[n] = spans
+        self.counts[n] = count
+        self.total = total
         return True
 
 

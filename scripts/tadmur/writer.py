@@ -12,6 +12,13 @@ from pathlib import Path
 MANIFEST = ".tadmur-generated"
 
 
+class _Kept(str):
+    """A page left as the file already on disk is (stamps.py); never written."""
+
+
+KEEP = _Kept("")
+
+
 def safe_path(base: Path, rel: str, _dirs: dict | None = None) -> Path:
     """base/rel, refused when it would lead outside base (through "..", an absolute path or a symlink).
     `_dirs` keeps each folder's resolved path for the many files of one write."""
@@ -48,6 +55,9 @@ def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
     targets = {rel: safe_path(base, rel, dirs) for rel in files}  # check every path before writing any
     for rel in sorted(files):
         data = files[rel]
+        if data is KEEP:
+            stats["unchanged"] += 1
+            continue
         blob = data.encode("utf-8") if isinstance(data, str) else data
         path = targets[rel]
         if path.exists() and path.read_bytes() == blob:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import BuildError
 from ..kb import KB
 from ..reuse import Excerpt, Policy
+from ..writer import KEEP
 from . import (
     about,
     entity,
@@ -77,12 +78,21 @@ def render_site(
     candidates: list | None = None,
     excerpts: dict[str, Excerpt] | None = None,
     policy: Policy | None = None,
+    stamps=None,
 ) -> dict[str, str]:
     """Every generated Markdown page, keyed by its path under docs/.
 
     `hidden` are events an editor hid and `candidates` unconfirmed ones (each keeps a page, and only
     candidates are listed on the review page, nothing else links them); `redirects` are
-    (old page, new page, why) for renamed and merged entities and merged events.
+    (old page, new page, why) for renamed and merged entities and merged events. With `stamps`
+    (stamps.PageStamps), a page whose key and file are as the last build left them is not made: its
+    value is writer.KEEP.
     """
     ctx = build_context(kb, templates, site, events, geo, hidden, redirects, candidates, excerpts, policy)
-    return {path: page.make() for path, page in collect(ctx).items()}
+    out: dict[str, str] = {}
+    for path, page in collect(ctx).items():
+        if stamps is not None and page.key is not None and stamps.unchanged(path, page.key()):
+            out[path] = KEEP
+        else:
+            out[path] = page.make()
+    return out

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..articlecache import code_digest
 from ..figures import Figures
 from ..ingest import Paragraph
 from ..kb import KB, Mention
@@ -17,6 +18,7 @@ from ..mdtext import link, md_escape
 from ..reuse import Excerpt, Policy, Quota, framed, mention_span, report_quote
 from . import common
 from .common import fmt_date, rel, render_template
+from .keys import Keys
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class Page:
     path: str
     origin: str
     make: Callable[[], str]
-    deps: tuple = ()
+    # The digest of what `make` reads (keys.py); None: made on every build.
+    key: Callable[[], str] | None = None
     # A redirect: written only where no other page is.
     fallback: bool = False
 
@@ -58,6 +61,7 @@ class BuildContext:
     events_at_place: dict[str, list]
     entity_event_articles: dict[str, set[str]]  # entity id -> articles reporting its events
     every_event: list  # published, hidden and unconfirmed: each has a page
+    keys: Keys  # digests of what pages are made from (keys.py)
 
     @property
     def n_events(self) -> int:
@@ -99,7 +103,10 @@ class BuildContext:
         pre = post = ""
         if ex is not None and not ex.full:
             a, b = mention_span(para, m, ex, self.policy)
-            quota = (quotas if quotas is not None else {}).setdefault(m.article, Quota(ex))
+            quotas = quotas if quotas is not None else {}
+            if m.article not in quotas:
+                quotas[m.article] = Quota(ex)
+            quota = quotas[m.article]
             if not quota.take(m.paragraph, a, b):
                 return None
             pre, post = framed(para.text, a, b, s0, s1)
@@ -173,7 +180,7 @@ def build_context(
             by_entity.setdefault(eid, []).append(e)
             event_articles.setdefault(eid, set()).update(rep.article for rep in e.reports)
     geo = geo or Path("/nonexistent")
-    return BuildContext(
+    ctx = BuildContext(
         kb=kb,
         templates=templates,
         site={"subject": "a conflict", "intro": "", "url": "", "name": "", **(site or {})},
@@ -197,4 +204,8 @@ def build_context(
         events_at_place=at_place,
         entity_event_articles=event_articles,
         every_event=events + (hidden or []) + (candidates or []),
+        keys=None,
     )
+    # The keys read the context they belong to; set once here, before any emitter sees it.
+    object.__setattr__(ctx, "keys", Keys(ctx, code_digest()))
+    return ctx

@@ -12,7 +12,7 @@ from ..events import control_history
 from ..kb import Mention
 from ..mdtext import link, md_escape
 from ..reuse import Quota
-from .common import KIND_SINGULAR, ROLE_LABELS, event_link, event_row, fmt_date, fmt_span, rel
+from .common import KIND_SINGULAR, ROLE_LABELS, entities_of, event_link, event_row, fmt_date, fmt_span, rel
 from .context import BuildContext, Page
 
 
@@ -41,13 +41,81 @@ def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
     ev_chunks = [rest[i : i + lim.event_rows] for i in range(0, len(rest), lim.event_rows)]
     events = [(1, ent.doc_path)] + [(n, sub_page(ent, "events", n)) for n in range(2, len(ev_chunks) + 2)]
 
-    yield Page(ent.doc_path, ent.origin, partial(entity_page, ctx, ent, ms, arts, chunks, mentions, events))
+    yield Page(
+        ent.doc_path,
+        ent.origin,
+        partial(entity_page, ctx, ent, ms, arts, chunks, mentions, events),
+        partial(_entity_key, ctx, ent, ms, arts, chunks, mentions, events),
+    )
+    k = ctx.keys
     for (n, path), chunk in zip(mentions[1:], chunks[1:], strict=True):
         yield Page(
-            path, ent.origin, partial(_mentions_page, ctx, ent, n, path, mentions, len(arts), chunk, ms)
+            path,
+            ent.origin,
+            partial(_mentions_page, ctx, ent, n, path, mentions, len(arts), chunk, ms),
+            lambda n=n, chunk=chunk: k.key(
+                "mentions", k.entity(ent.id), n, mentions, len(arts), [k.article(a) for a in chunk],
+                [m for m in ms if m.article in set(chunk)],
+            ),
         )
     for (n, path), chunk in zip(events[1:], ev_chunks, strict=True):
-        yield Page(path, ent.origin, partial(_events_page, ctx, ent, n, path, events, len(evs), chunk))
+        yield Page(
+            path,
+            ent.origin,
+            partial(_events_page, ctx, ent, n, path, events, len(evs), chunk),
+            lambda n=n, chunk=chunk: k.key(
+                "events", k.entity(ent.id), n, events, len(evs), [k.event(e) for e in chunk]
+            ),
+        )
+
+
+def _entity_key(
+    ctx: BuildContext,
+    ent: Entity,
+    ms: list[Mention],
+    arts: list[str],
+    chunks: list[list[str]],
+    mentions: list[tuple[int, str]],
+    events: list[tuple[int, str]],
+) -> str:
+    """Everything entity_page reads (keys.py): a new article naming the entity, a new event of it, a
+    neighbour renamed or a figure's data changed makes the page again; anything else leaves it."""
+    kb, lim, k = ctx.kb, ctx.limits, ctx.keys
+    eid = ent.id
+    evs = ctx.events_by_entity.get(eid, [])
+    at_place = ctx.events_at_place.get(eid, []) if ent.kind == "place" else []
+    incoming = kb.incoming.get(f"entity:{eid}", [])
+    linked = {t for t, _ in ent.affiliation} | {ent.within}
+    linked |= {o.id for o, _ in ctx.affiliated.get(eid, [])} | {c.id for c in ctx.within.get(eid, [])}
+    linked |= {o for o, _ in kb.cooccur.get(eid, [])}
+    linked |= {x.partition(":")[2] for x in incoming[: lim.list_limit] if x.startswith("entity:")}
+    for e in evs[: lim.list_limit] + at_place:
+        linked.update(entities_of(e))
+    published = [a.id for a in ctx.published.get(eid, [])]
+    quoted = chunks[0] if chunks else []
+    return k.key(
+        "entity",
+        k.entity(eid),
+        ms,
+        arts,
+        [k.article(a) for a in quoted],
+        mentions,
+        events,
+        sorted((x, k.entity(x)) for x in linked if x),
+        [(o.id, r) for o, r in ctx.affiliated.get(eid, [])],
+        sorted(c.id for c in ctx.within.get(eid, [])),
+        [(a, k.article(a)) for a in published[-lim.list_limit :]],
+        len(published),
+        kb.cooccur.get(eid, []),
+        [(x, k.article(x[7:]) if x.startswith("source:") else b"") for x in incoming[: lim.list_limit]],
+        len(incoming),
+        [k.event(e) for e in evs[: lim.list_limit]],
+        len(evs),
+        [k.event(e) for e in at_place],
+        _figure_parts(ctx, ent),
+        ctx.search_names.get(eid, ""),
+        _changed(ctx, eid),
+    )
 
 
 def _mentions_page(
@@ -138,11 +206,16 @@ def entity_page(
 
 
 def _figure(ctx: BuildContext, ent: Entity) -> str:
+    parts = _figure_parts(ctx, ent)
+    return ctx.figures.draw(parts) if parts is not None else ""
+
+
+def _figure_parts(ctx: BuildContext, ent: Entity) -> tuple | None:
     if ent.kind == "place":
-        return ctx.figures.place(ent.id)
+        return ctx.figures.place_parts(ent.id)
     if ent.kind == "actor":
-        return ctx.figures.actor(ent.id)
-    return ""
+        return ctx.figures.actor_parts(ent.id)
+    return None
 
 
 def _changed(ctx: BuildContext, eid: str):

@@ -20,7 +20,25 @@ CORRECTED_LABELS = {
 
 def emit(ctx: BuildContext) -> Iterable[Page]:
     for e in ctx.every_event:
-        yield Page(e.doc_path, e.id, partial(event_page, ctx, e))
+        yield Page(e.doc_path, e.id, partial(event_page, ctx, e), partial(_key, ctx, e))
+
+
+def _key(ctx: BuildContext, ev) -> str:
+    """Everything event_page reads (keys.py): the event with its reports, the entities and articles it
+    names, and its neighbours on the timeline."""
+    k = ctx.keys
+    names = {ev.place, *ev.weapons, *(x for ids in ev.participants.values() for x in ids)}
+    names |= {f.get("claimant") for f in ev.figures}
+    arts = {rep.article for rep in ev.reports} | {f["article"] for f in ev.figures}
+    arts |= {a for c in ev.claims for a, _ in c["sources"]}
+    near = [ctx.event_by_id.get(x) for x in (ev.previous, ev.next) if x]
+    return k.key(
+        "event",
+        k.event(ev),
+        sorted((x, k.entity(x)) for x in names if x),
+        sorted((a, k.article(a)) for a in arts),
+        [(e.id, e.title) if e is not None else None for e in near],
+    )
 
 
 def _why_unconfirmed(ev) -> str:

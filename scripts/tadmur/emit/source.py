@@ -16,7 +16,16 @@ from .context import BuildContext, Page
 
 def emit(ctx: BuildContext) -> Iterable[Page]:
     for a in ctx.kb.articles:
-        yield Page(ctx.source_path[a.id], f"seeds/{a.id}.md", partial(source_page, ctx, a.id))
+        make, key = partial(source_page, ctx, a.id), partial(_key, ctx, a.id)
+        yield Page(ctx.source_path[a.id], f"seeds/{a.id}.md", make, key)
+
+
+def _key(ctx: BuildContext, art_id: str) -> str:
+    """Everything source_page reads (keys.py): the article as kept, its mentions and the entities named."""
+    k, kb = ctx.keys, ctx.kb
+    ms = kb.by_article.get(art_id, [])
+    named = {m.entity for m in ms} | {kb.outlets.get(art_id)}
+    return k.key("source", k.article(art_id), ms, sorted((x, k.entity(x)) for x in named if x))
 
 
 def source_page(ctx: BuildContext, art_id: str) -> str:

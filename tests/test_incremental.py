@@ -1,0 +1,114 @@
+"""A rebuild makes again only the pages whose inputs changed (emit/keys.py, stamps.py), and its docs/ is
+what a build without any cache gives: after an article is added, edited or removed, a catalog entry or
+a template changed, or a contributor wrote on a page.
+
+TADMUR_VERIFY_PAGES=1 makes every page the build would keep anyway and fails on any difference. After an
+article is added, docs/ must also equal a cold build in another folder; after other edits only a build
+from the same docs/ compares, since event ids are kept from the last build (events/identity.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project, run_cli, snapshot
+from synthetic import write_corpus
+from tadmur.paths import Project
+from tadmur.pipeline import generate
+
+pytestmark = pytest.mark.e2e
+
+N = 40
+MADE = re.compile(r"render \((\d+) of (\d+) files made\)")
+
+
+def build(root: Path) -> tuple[int, int]:
+    """tadmur docs; returns (files made, files in all)."""
+    code, out, err = run_cli("--root", str(root), "docs")
+    assert code == 0, err + out
+    m = MADE.search(out)
+    assert m, out
+    return int(m.group(1)), int(m.group(2))
+
+
+def cold_docs(root: Path, tmp: Path) -> dict[str, bytes]:
+    """docs/ of a build from nothing (no cache, no earlier docs/) of root's current inputs."""
+    cold = copy_project(tmp)
+    for part in ("seeds", "data", "templates"):
+        shutil.rmtree(cold / part)
+        shutil.copytree(root / part, cold / part)
+    build(cold)
+    out = snapshot(cold / "docs")
+    shutil.rmtree(cold)
+    return out
+
+
+def same_as_uncached(root: Path) -> None:
+    """docs/ holds what a build with no cache at all makes of the same inputs and the same docs/."""
+    files = generate(Project(root), cache=False).files
+    differ = [rel for rel, text in files.items() if (root / "docs" / rel).read_text(encoding="utf-8") != text]
+    assert not differ, differ[:10]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    write_corpus(root / "seeds", N, ROOT / "data" / "catalog", which=range(N - 1))
+    build(root)
+    return root
+
+
+def test_every_change_gives_the_docs_of_a_cold_build(project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TADMUR_VERIFY_PAGES", "1")
+    root = project
+    made, total = build(root)  # nothing changed: only the pages without a key are made
+    assert made < total / 4, (made, total)
+
+    # One more article: its pages and the pages of what it names, not the rest.
+    write_corpus(root / "seeds", N, ROOT / "data" / "catalog", which=[N - 1])
+    made, total = build(root)
+    assert made < total / 2, (made, total)
+    assert snapshot(root / "docs") == cold_docs(root, tmp_path / "c1")
+
+    # An article's text edited: a name and a date change in its first paragraph.
+    seed = sorted((root / "seeds").glob("*.md"))[3]
+    text = seed.read_text(encoding="utf-8")
+    body_at = text.index("\n---\n", 4) + 5
+    seed.write_text(text[:body_at] + "Palmyra was shelled on Monday, officials said.\n\n" + text[body_at:],
+                    encoding="utf-8")
+    build(root)
+    same_as_uncached(root)
+
+    # A catalog entry's name and description: every page that links it shows the new name.
+    actors = root / "data" / "catalog" / "actors.yml"
+    cat = actors.read_text(encoding="utf-8")
+    cat = re.sub(r"(\n\s*description: )(.*)", r"\1Edited, \2", cat, count=1)
+    actors.write_text(cat, encoding="utf-8")
+    build(root)
+    same_as_uncached(root)
+
+    # A template: every page that uses it is made again.
+    tpl = root / "templates" / "event.md.j2"
+    tpl.write_text(tpl.read_text(encoding="utf-8") + "\n<!-- edited -->\n", encoding="utf-8")
+    build(root)
+    same_as_uncached(root)
+
+    # A contributor's note above a page's generated part: that page is made again, with the editors' mark.
+    page = next((root / "docs" / "actors").glob("*.md"))
+    lines = page.read_text(encoding="utf-8").split("\n")
+    closing = lines.index("---", 1)
+    lines.insert(closing + 1, "A note from the editors about this actor.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    build(root)
+    same_as_uncached(root)
+    assert "A note from the editors" in page.read_text(encoding="utf-8")
+    assert "not drawn from the articles" in page.read_text(encoding="utf-8")
+
+    # An article removed: its source page goes, and what it named no longer cites it.
+    removed = sorted((root / "seeds").glob("*.md"))[5]
+    removed.unlink()
+    build(root)
+    same_as_uncached(root)
+    assert not (root / "docs" / "sources" / removed.name).exists()

@@ -624,6 +624,7 @@ def render_site(
     (old page, new page, why) for renamed and merged entities and merged events.
     """
     from .figures import Figures
+    from .filterdata import filter_files
     from .whatsnew import whats_new_page
 
     r = Renderer(kb, templates, site, excerpts, policy)
@@ -652,6 +653,8 @@ def render_site(
     }
     for kind in KINDS:
         files.update(r.kind_index(kind))
+    # The timeline filter's data (docs/data/filters.json, data/timeline/...): see filterdata.py.
+    files.update(filter_files(kb.entities, ev.events, ev.entities_of, ev._when, _event_date))
     pages = [(ent.doc_path, ent.origin, lambda ent=ent: r.entity_page(ent)) for ent in kb.entities.values()]
     pages += [(r.source_path[a.id], f"seeds/{a.id}.md", lambda a=a: r.source_page(a.id)) for a in kb.articles]
     every_event = ev.events + (hidden or []) + (candidates or [])

@@ -39,6 +39,9 @@ def figure(svg: str, caption: str = "", kind: str = "") -> str:
     return f'<figure class="{cls}" data-search-exclude markdown="0">\n{svg.strip()}\n{cap}</figure>'
 
 
+NEAR = 2.5  # degrees: the places a locator map shows around its place
+
+
 class Figures:
     def __init__(self, kb: KB, events: list, geo_path: Path):
         self.kb = kb
@@ -102,15 +105,27 @@ class Figures:
         locator = None
         if ent.coordinates and self.region["countries"]:
             lat, lon = ent.coordinates
-            if self._place_list is None:
-                self._place_list = self._places(None)
             near = [
                 {**p, "href": href(src, p["href"])}
-                for p in self._place_list
-                if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < 2.5
+                for p in self._near(lat, lon)
+                if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < NEAR
             ][:8]
             locator = ({"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)}, near)
         return ("place", locator, self.control_parts(eid))
+
+    def _near(self, lat: float, lon: float) -> list[dict]:
+        """The places in the grid cells around (lat, lon), in the order of the place list (heaviest
+        first): every place within NEAR degrees is among them."""
+        if self._place_list is None:
+            self._place_list = self._places(None)
+            self._grid: dict[tuple[int, int], list[int]] = {}
+            for i, p in enumerate(self._place_list):
+                cell = (math.floor(p["lat"] / NEAR), math.floor(p["lon"] / NEAR))
+                self._grid.setdefault(cell, []).append(i)
+        r, c = math.floor(lat / NEAR), math.floor(lon / NEAR)
+        cells = [(r + dr, c + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+        found = sorted(i for cell in cells for i in self._grid.get(cell, ()))
+        return [self._place_list[i] for i in found]
 
     def draw(self, parts: tuple) -> str:
         """The figures of `place_parts` or `actor_parts`."""

@@ -20,9 +20,14 @@ someone edited text the build would overwrite: `merge` refuses, names the line, 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import difflib
 import hashlib
+import os
+import pickle
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +52,7 @@ class Page:
     machine_fm: str = ""
     own_fm: str = ""
     prefix: str = "\n"
-    body: str = ""
+    body: str | None = ""  # None: from the parse cache, see Page.loaded
     suffix: str = ""
     stored_hash: str | None = None
     # 1-based line numbers in the file, for messages
@@ -66,7 +71,16 @@ class Page:
         return digest(self.machine_fm, self.body)
 
     def edited(self) -> bool:
+        if self.body is None:  # read from the parse cache: unedited when parsed, untouched since
+            return False
         return self.stored_hash is not None and self.stored_hash != self.machine_hash()
+
+    def loaded(self, docs: Path) -> Page:
+        """The page with its body (a page from the parse cache has none): parsed again from docs/."""
+        if self.body is not None:
+            return self
+        text = read_text_utf8(docs / self.path, f"docs/{self.path}").replace("\r\n", "\n")
+        return parse(self.path, text) or self
 
 
 def digest(machine_fm: str, body: str) -> str:
@@ -253,14 +267,23 @@ def edit_error(page: Page, fresh: Page | None) -> BuildError:
     )
 
 
-def read_pages(docs: Path, manifest: list[str]) -> dict[str, Page]:
+def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> dict[str, Page]:
     """Every generated page in docs/ (by marker, or listed in the last build's manifest).
 
     A page the manifest lists but that has lost all its markers is reported as a problem, never
-    overwritten: the build cannot tell the contributor's text from its own.
+    overwritten: the build cannot tell the contributor's text from its own. With `cache` (a file in
+    .tadmur-cache/), a page whose file has the size and time it had when last parsed, and was then
+    unedited, is taken from it without its body (see Page.loaded): most pages of a large site are.
     """
     pages: dict[str, Page] = {}
     listed = set(manifest)
+    old: dict[str, tuple[int, int, Page]] = {}
+    if cache is not None:
+        try:
+            old = pickle.loads(cache.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            old = {}
+    new: dict[str, tuple[int, int, Page]] = {}
     candidates = listed | {
         str(p.relative_to(docs)) for p in docs.rglob("*.md") if "assets" not in p.relative_to(docs).parts
     }
@@ -268,12 +291,30 @@ def read_pages(docs: Path, manifest: list[str]) -> dict[str, Page]:
         if not rel.endswith(".md"):
             continue
         path = docs / rel
-        if not path.is_file():
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        hit = old.get(rel)
+        if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size) and rel in listed:
+            page = copy.copy(hit[2])
+            page.problems = []
+            pages[rel] = page
+            new[rel] = hit
             continue
         text = read_text_utf8(path, f"docs/{rel}").replace("\r\n", "\n")
         page = parse(rel, text, generated=rel in listed)
         if page is not None:
             pages[rel] = page
+            if cache is not None and not page.problems and not page.edited():
+                new[rel] = (st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[]))
+    if cache is not None and new != old:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cache)
     return pages
 
 
@@ -303,6 +344,8 @@ def assemble(
     existing = dict(existing)
     for old_rel, new_rel in sorted((moves or {}).items()):
         old, new = existing.get(old_rel), existing.get(new_rel)
+        old = old.loaded(docs) if old is not None else None
+        new = new.loaded(docs) if new is not None else None
         merge = old_rel in merged
         if old is None or old.problems or old.edited() or not old.has_own_words:
             continue

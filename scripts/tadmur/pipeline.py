@@ -7,6 +7,7 @@ catalog entry) therefore leaves docs/ and site/ exactly as they were.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -15,12 +16,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import yaml
 
-from .articlecache import ReportCache, context_digest, process_articles
+from .articlecache import CACHE_DIR, POOL_MIN, ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, catalog_files, load_catalog
 from .changes import summarize_changes
 from .corrections import (
@@ -98,7 +101,6 @@ class BuildResult:
     changes: list[str] = field(default_factory=list)  # what this build changed, for the command line
     notes: list[str] = field(default_factory=list)  # things a contributor should know (kept pages, ...)
     previous: dict | None = None  # the last build's knowledge.json, as read before this one
-    export: dict | None = None  # this build's knowledge.json, as data
     stamps: PageStamps | None = None  # the pages' keys, saved once docs/ is written
 
 
@@ -122,7 +124,8 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         t = now
 
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
-    pages = read_pages(project.docs, read_manifest(project.docs))
+    parsed = project.root / CACHE_DIR / "parsed-pages.pickle" if cache else None
+    pages = read_pages(project.docs, read_manifest(project.docs), parsed)
     corr = read_corrections(pages, project.schema / "page.schema.json")
     cat_schema = project.schema / "catalog.schema.json"
     parsed_catalog = ParseCache(project.root if cache else None, "catalog", cat_schema)
@@ -183,23 +186,31 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     stamps = None
     if cache and keep_pages:
         stamps = PageStamps(project.root, project.docs, frozenset(moves) | frozenset(moves.values()))
-    files = render_site(
-        kb,
-        project.templates,
-        site,
-        events,
-        project.root / "data" / "geo" / "region.json",
-        hidden=hidden,
-        redirects=redirects,
-        candidates=candidates,
-        excerpts=excerpts,
-        policy=policy,
-        stamps=stamps,
+    # The data files (knowledge.json, the CSVs, the feed) do not depend on the pages: on a large corpus
+    # they are made in a forked process on the other core while this one makes the pages.
+    exporting = _Background(
+        partial(_data_files, kb, events, hidden, redirects, candidates, excerpts, policy, site, previous),
+        fork=len(articles) >= POOL_MIN,
     )
-    data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
-    files["data/knowledge.json"] = dumps(data)
-    files.update(export_csv(data, site["url"]))
-    files["feed.xml"] = atom_feed(kb, events, site)
+    try:
+        files = render_site(
+            kb,
+            project.templates,
+            site,
+            events,
+            project.root / "data" / "geo" / "region.json",
+            hidden=hidden,
+            redirects=redirects,
+            candidates=candidates,
+            excerpts=excerpts,
+            policy=policy,
+            stamps=stamps,
+        )
+    except BaseException:
+        exporting.cancel()
+        raise
+    data_files, changes = exporting.result()
+    files.update(data_files)
     files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
         encoding="utf-8"
     )
@@ -218,9 +229,54 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     made = len(files) - len(stamps.kept) if stamps is not None else len(files)
     lap(f"render ({made} of {len(files)} files made)" if stamps is not None else "render")
     return BuildResult(
-        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous, export=data,
-        stamps=stamps,
+        kb, events, files, timings, peak_mb, notes=notes + corr.warnings, previous=previous, stamps=stamps,
+        changes=changes,
     )
+
+
+def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, site, previous):
+    """knowledge.json, the CSV tables and the Atom feed; and what changed since the last build's
+    knowledge.json, for the command line."""
+    data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
+    files = {"data/knowledge.json": dumps(data), **export_csv(data, site["url"])}
+    files["feed.xml"] = atom_feed(kb, events, site)
+    return files, summarize_changes(previous, data)
+
+
+_BACKGROUND = None  # the job a forked child runs (set just before it forks)
+
+
+def _run_background():
+    return _BACKGROUND()
+
+
+class _Background:
+    """`job()` in a forked child process (which inherits the build's data instead of unpickling it), or
+    here when `fork` is false or the platform cannot fork; `result()` waits for it."""
+
+    def __init__(self, job, fork: bool):
+        global _BACKGROUND
+        self.job, self.pool, self.future = job, None, None
+        if fork and "fork" in multiprocessing.get_all_start_methods():
+            _BACKGROUND = job
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self.future = self.pool.submit(_run_background)
+
+    def cancel(self) -> None:
+        global _BACKGROUND
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            _BACKGROUND = None
+
+    def result(self):
+        global _BACKGROUND
+        if self.pool is None:
+            return self.job()
+        try:
+            return self.future.result()
+        finally:
+            self.pool.shutdown()
+            _BACKGROUND = None
 
 
 ROLES_THAT_MATTER = ("agent", "taken from", "target")
@@ -311,7 +367,6 @@ def build_docs(project: Project) -> BuildResult:
     result.written = write_tree(project.docs, result.files)
     if result.stamps is not None:
         result.stamps.save()
-    result.changes = summarize_changes(result.previous, result.export)
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result
 

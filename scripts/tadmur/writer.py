@@ -30,12 +30,15 @@ def safe_path(base: Path, rel: str, _dirs: dict | None = None) -> Path:
         raise ValueError(f"refusing to write outside {base}: {rel!r}")
     folder = _dirs.get(parent)
     if folder is None:
-        folder = _dirs[parent] = (base / parent).resolve()
+        folder = (base / parent).resolve()
+        if folder != base_r and base_r not in folder.parents:
+            raise ValueError(f"refusing to write outside {base}: {rel!r}")
+        _dirs[parent] = folder
     target = folder / name
     if target.is_symlink():
         target = target.resolve()
-    if target != base_r and base_r not in target.parents:
-        raise ValueError(f"refusing to write outside {base}: {rel!r}")
+        if target != base_r and base_r not in target.parents:
+            raise ValueError(f"refusing to write outside {base}: {rel!r}")
     return target
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project, run_cli, serve
-from tadmur.render import EventRenderer
+from tadmur.emit import common
 
 KIND_OF = {"actors": "actor", "places": "place", "weapons": "weapon"}
 
@@ -70,7 +70,7 @@ def split_site(tmp_path_factory) -> Path:
     """The seeds built with at most 3 events a timeline page (`tadmur site`): the site/ folder."""
     root = copy_project(tmp_path_factory.mktemp("split") / "project")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(EventRenderer, "page_events", 3)
+        mp.setattr(common, "LIMITS", common.Limits(page_events=3))
         try:
             code, out, err = run_cli("--root", str(root), "site")
         except SystemExit as exc:

@@ -333,7 +333,8 @@ def assemble(
     build no longer makes is kept, with a notice, while it holds a contributor's words.
     `orphan_body(title)` gives the Markdown of that notice. `moves` maps pages of renamed and merged
     entities to their new pages; for a merge (the old paths in `merged`) only the text moves, and the
-    fields, which say `merge_into`, stay. Returns (files, notes for the contributor).
+    fields, which say `merge_into`, stay. Returns (files, notes for the contributor); `rendered` is
+    emptied on the way.
     """
     from .errors import BuildErrors
 
@@ -372,7 +373,10 @@ def assemble(
         )
         what = "your text moved" if merge else "your text and fields moved"
         notes.append(f"docs/{old_rel}: {'merged' if merge else 'renamed'}; {what} to docs/{new_rel}")
-    for rel, text in sorted(rendered.items()):
+    made = set(rendered)
+    for rel in sorted(made):
+        # Taken out as it is wrapped: a large site's pages are not held twice.
+        text = rendered.pop(rel)
         if not rel.endswith(".md") or text is KEEP:  # KEEP: the file is as the last build left it
             out[rel] = text
             continue
@@ -400,7 +404,7 @@ def assemble(
             continue
         out[rel] = compose(fresh)
     for rel, old in sorted(existing.items()):
-        if rel in rendered:
+        if rel in made:
             continue
         if old.problems:  # damaged markers: the contributor's parts cannot be told apart, so ask
             errors += old.problems

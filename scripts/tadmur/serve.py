@@ -34,7 +34,7 @@ from typing import IO
 
 from .errors import BuildError
 from .paths import Project
-from .writer import MANIFEST
+from .writer import KEEP, MANIFEST
 
 WATCHED = ("seeds", "data", "templates", "schema", "docs")
 DEFAULT_ADDR = "127.0.0.1:8000"
@@ -227,7 +227,8 @@ class LiveRegenerator:
         for p in self._generated - set(produced):
             self._known[p] = None  # removed by the build
         for p, text in produced.items():
-            if self.is_watched(p):
+            # A kept page (KEEP) is the file as it was: what `seen` read of it before the build stands.
+            if self.is_watched(p) and text is not KEEP:
                 self._known[p] = _text_digest(text)
         self._generated = {p for p in produced if self.is_watched(p)}
         w = result.written or {}

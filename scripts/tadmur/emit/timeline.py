@@ -74,7 +74,16 @@ def emit(ctx: BuildContext) -> Iterable[Page]:
             "previous": (pages[i - 1][1], rel(path, pages[i - 1][0])) if i else None,
             "next": (pages[i + 1][1], rel(path, pages[i + 1][0])) if i + 1 < len(pages) else None,
         }
-        yield Page(path, "", partial(_period, ctx, path, label, evs, bounds, nav))
+        args = (ctx, path, label, evs, bounds, nav)
+        yield Page(path, "", partial(_period, *args), partial(_key, *args))
+
+
+def _key(ctx: BuildContext, path: str, label: str, evs: list, bounds: tuple | None, nav: dict) -> str:
+    """Everything _period reads (keys.py): its events, the names they show, its place among the pages."""
+    k = ctx.keys
+    names = sorted({eid for ev in evs for eid in entities_of(ev)})
+    digests = [k.event(e) for e in evs]
+    return k.key("period", path, label, digests, bounds, nav, [(x, k.entity(x)) for x in names])
 
 
 def _period(ctx: BuildContext, path: str, label: str, evs: list, bounds: tuple | None, nav: dict) -> str:

@@ -171,6 +171,25 @@ def serve(directory: Path):
         thread.join(timeout=5)
 
 
+def guarded_page(browser, base_url: str):
+    """A new page that may load only from base_url: requests elsewhere are refused and listed in
+    page.seen["outside"], console errors and script errors in page.seen["errors"]."""
+    page = browser.new_page()
+    page.seen = {"errors": [], "outside": []}
+
+    def route(r):
+        if r.request.url.startswith(base_url + "/"):
+            r.continue_()
+        else:
+            page.seen["outside"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: page.seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright; never a downloaded browser build."""

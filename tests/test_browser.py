@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import serve
+from conftest import guarded_page, serve
 
 
 @pytest.fixture(scope="module")
@@ -18,19 +18,7 @@ def site_url(built_site: Path):
 
 @pytest.fixture()
 def page(browser, site_url):
-    page = browser.new_page()
-    page.seen = {"errors": [], "outside": []}
-
-    def route(r):
-        if r.request.url.startswith(site_url + "/"):
-            r.continue_()
-        else:
-            page.seen["outside"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: page.seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
+    page = guarded_page(browser, site_url)
     yield page
     page.close()
 

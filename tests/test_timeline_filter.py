@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_cli, serve
+from conftest import copy_project, guarded_page, run_cli, serve
 from tadmur.emit import common
 
 KIND_OF = {"actors": "actor", "places": "place", "weapons": "weapon"}
@@ -87,19 +87,8 @@ def split_url(split_site: Path):
 
 @pytest.fixture()
 def page(browser, split_url):
-    page = browser.new_page()
-    page.seen = {"errors": [], "outside": [], "failed": []}
-
-    def route(r):
-        if r.request.url.startswith(split_url + "/"):
-            r.continue_()
-        else:
-            page.seen["outside"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: page.seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.seen["errors"].append(str(e)))
+    page = guarded_page(browser, split_url)
+    page.seen["failed"] = []
     page.on("response", lambda r: r.status >= 400 and page.seen["failed"].append(f"{r.status} {r.url}"))
     try:
         yield page

@@ -53,9 +53,9 @@ def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
             path,
             ent.origin,
             partial(_mentions_page, ctx, ent, n, path, mentions, len(arts), chunk, ms),
-            lambda n=n, chunk=chunk: k.key(
+            lambda n=n, chunk=chunk, wanted=frozenset(chunk): k.key(
                 "mentions", k.entity(ent.id), n, mentions, len(arts), [k.article(a) for a in chunk],
-                [m for m in ms if m.article in set(chunk)],
+                [m for m in ms if m.article in wanted],
             ),
         )
     for (n, path), chunk in zip(events[1:], ev_chunks, strict=True):

@@ -109,13 +109,14 @@ def group_territorial(reports: list[Report]) -> list[Group]:
             place_groups.append(Group([r]))
         for r in sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence)):
             # Undated: the most recent matching event reported on or before the article's date.
+            takers = _Takers(place_groups, r)
             fits = [
                 g
                 for g in place_groups
                 if _fits_holder(g, r)
                 and (r.holder is not None or _recent_or_same_article(g, r))
                 and g.memo("start", lambda g: min(report_range(x)[0] for x in g)) <= r.published
-                and not _taken_by_other_since(place_groups, g, r)
+                and not takers.since(g)
             ]
             if fits:
                 max(
@@ -157,6 +158,44 @@ def _taken_by_other_since(groups: list[Group], g: Group, r: Report) -> bool:
         and not rival_of_own(other)
         for other in groups
     )
+
+
+class _Takers:
+    """_taken_by_other_since for one report and many groups: what depends on the report alone (its
+    article's own takings, the groups that could be a later taking) is worked out once, on first use."""
+
+    def __init__(self, groups: list[Group], r: Report):
+        self.groups, self.r = groups, r
+        self._others: list[tuple[Group, str, list[dt.date]]] | None = None
+
+    def others(self) -> list[tuple[Group, str, list[dt.date]]]:
+        if self._others is None:
+            r = self.r
+            own = sorted(d for o in self.groups if r.article in _articles(o) for d in _days(o))
+            out = []
+            for other in self.groups:
+                h = holder(other)
+                days = _days(other)
+                if h is None or r.article in _articles(other) or not days or days[0] > r.published:
+                    continue
+                if any(_any_between(own, d - dt.timedelta(days=3), d + dt.timedelta(days=3)) for d in days):
+                    continue  # a rival claim about a taking r's own article tells of
+                out.append((other, h, days))
+            self._others = out
+        return self._others
+
+    def since(self, g: Group) -> bool:
+        """The same answer as _taken_by_other_since(groups, g, r)."""
+        days = _days(g)
+        start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
+        mine = holder(g)
+        for other, h, odays in self.others():
+            if other is g or h == mine:
+                continue
+            i = bisect.bisect_right(odays, start)
+            if i < len(odays) and odays[i] <= self.r.published:
+                return True
+        return False
 
 
 def _merge_contested(groups: list[Group]) -> list[Group]:
@@ -225,8 +264,8 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
                 "reports": Group(),
                 "actors": set(),
                 "weapons": set(),
-                "ranges": set(),
-                "dated_ranges": set(),
+                "ranges": _Spans(),
+                "dated_ranges": _Spans(),
                 "dated": False,
                 "first": r,
                 "published": set(),
@@ -236,9 +275,9 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
         g["reports"].append(r)
         g["actors"] |= {r.agent, r.target} - {None}
         g["weapons"] |= set(r.weapons)
-        g["ranges"].add(report_range(r))
+        g["ranges"].add(*report_range(r))
         if r.date:
-            g["dated_ranges"].add(report_range(r))
+            g["dated_ranges"].add(*report_range(r))
         g["dated"] = g["dated"] or r.date is not None
         g["published"].add(r.published)
     placed = [g for g in order if g["first"].place]
@@ -267,15 +306,16 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
 
 
 def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary, memo: dict | None = None) -> bool:
+    # A dated report must meet the group's dates; its undated reports could be any time before. (Tested
+    # first: of the group's tests it is the one that rules most groups out, and the cheapest.)
+    ranges = g["dated_ranges"] if r.date and g["dated_ranges"] else g["ranges"]
+    if not ranges.overlaps(*report_range(r)):
+        return False
     actors_agree = (
         not g["actors"] or r.agent is None or any(related(kb, vocab, r.agent, a, memo) for a in g["actors"])
     )
     weapons_agree = not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.family not in MATERIEL
     if not (actors_agree and weapons_agree):
-        return False
-    # A dated report must meet the group's dates; its undated reports could be any time before.
-    ranges = g["dated_ranges"] if r.date and g["dated_ranges"] else g["ranges"]
-    if not any(e <= report_range(r)[1] and report_range(r)[0] <= lt for e, lt in ranges):
         return False
     if r.date or g["dated"] or r.article == g["first"].article:
         return True
@@ -310,13 +350,36 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
     return keep
 
 
-class _Reach:
-    """A change of hands as `_part_of` sees it: the union of its dated reports' days (disjoint
-    intervals, sorted) and the paragraphs and sentences its reports are told in."""
+class _Spans:
+    """A union of closed date intervals, as sorted disjoint intervals: does [e, l] meet any of those added?
+    (It meets the union exactly when it meets one of them.)"""
 
-    def __init__(self, group: list[Report]):
+    def __init__(self):
         self.starts: list[dt.date] = []
         self.ends: list[dt.date] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def add(self, e: dt.date, last: dt.date) -> None:
+        lo = bisect.bisect_left(self.ends, e)  # the first interval that ends on or after e
+        hi = bisect.bisect_right(self.starts, last)  # past the last that starts on or before last
+        if lo < hi:
+            e, last = min(e, self.starts[lo]), max(last, self.ends[hi - 1])
+        self.starts[lo:hi] = [e]
+        self.ends[lo:hi] = [last]
+
+    def overlaps(self, e: dt.date, last: dt.date) -> bool:
+        i = bisect.bisect_right(self.starts, last) - 1
+        return i >= 0 and self.ends[i] >= e
+
+
+class _Reach:
+    """A change of hands as `_part_of` sees it: the union of its dated reports' days and the paragraphs
+    and sentences its reports are told in."""
+
+    def __init__(self, group: list[Report]):
+        self.days = _Spans()
         self.paragraphs: set[tuple] = set()
         self.sentences: set[tuple] = set()
         for y in group:
@@ -325,27 +388,15 @@ class _Reach:
     def add(self, y: Report) -> None:
         self.paragraphs.add((y.article, y.paragraph))
         self.sentences.add((y.article, y.paragraph, y.sentence))
-        if not y.date:
-            return
-        e, last = report_range(y)
-        lo = bisect.bisect_left(self.ends, e)  # the first interval that ends on or after e
-        hi = bisect.bisect_right(self.starts, last)  # past the last that starts on or before last
-        if lo < hi:
-            e, last = min(e, self.starts[lo]), max(last, self.ends[hi - 1])
-        self.starts[lo:hi] = [e]
-        self.ends[lo:hi] = [last]
-
-    def overlaps(self, r: Report) -> bool:
-        e, last = report_range(r)
-        i = bisect.bisect_right(self.starts, last) - 1
-        return i >= 0 and self.ends[i] >= e
+        if y.date:
+            self.days.add(*report_range(y))
 
     def part_of(self, r: Report, how: str) -> bool:
         """The same answer as _part_of(r, group, how)."""
         if r.date and r.date.relation == "after":
             return False
         if r.date:
-            return self.overlaps(r)
+            return self.days.overlaps(*report_range(r))
         if how == "paragraph":
             return (r.article, r.paragraph) in self.paragraphs
         return (r.article, r.paragraph, r.sentence) in self.sentences

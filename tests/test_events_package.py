@@ -208,3 +208,29 @@ def test_absorb_index_answers_as_the_direct_test():
             if rng.random() < 0.5:
                 group.append(r)
                 reach.add(r)
+
+
+def test_takers_answer_as_the_direct_test():
+    """group_territorial asks, for each undated report and each candidate change of hands, whether
+    someone else took the place in between; _Takers works out once per report what depends on the
+    report alone, and must answer as the direct test does."""
+    import random
+
+    from tadmur.events.cluster import Group, _taken_by_other_since, _Takers
+
+    rng = random.Random(7)
+    holders = ["a", "b", "c", None]
+    for _ in range(150):
+        groups = []
+        for _ in range(rng.randrange(1, 7)):
+            reps = [_random_report(rng, i) for i in range(rng.randrange(1, 4))]
+            for x in reps:
+                x.holder = rng.choice(holders)
+            groups.append(Group(reps))
+        for j in range(10):
+            r = _random_report(rng, 200 + j)
+            r.date = None
+            r.article = rng.choice(["a0", "a1", "a9"])
+            takers = _Takers(groups, r)
+            for g in groups:
+                assert takers.since(g) == _taken_by_other_since(groups, g, r)

@@ -26,6 +26,9 @@
         showImages: false,
         showSubResults: false,
         resetStyles: false,
+        // Pagefind waits this long after the last keystroke before it searches (its default: 300 ms);
+        // its index chunks are small, so a shorter wait shows the first results sooner.
+        debounceTimeoutMs: 100,
         // Entity pages carry their name and aliases as the metadata `names` (one word per name):
         // a query that is exactly a name ranks that page first.
         ranking: { metaWeights: { names: 10 } },

@@ -3,6 +3,9 @@ knowledge.json, for the contributor who just added or edited an article."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 SUMMARY_LIST_CAP = 10  # names per line on the command line
 
 
@@ -39,10 +42,32 @@ def summarize_changes(old: dict | None, new: dict) -> list[str]:
         names = sorted((clean_text(new_evs[eid].get("title")) for eid in grown), key=str.lower)
         lines.append(f"more reports on {counted(len(grown), 'event', 'events')}: {_capped(names)}")
 
-    n_old, n_new = len(_list(old.get("mentions"))), len(_list(new.get("mentions")))
+    n_old, n_new = _mention_count(old), _mention_count(new)
     if n_old != n_new:
         lines.append(f"mentions: {n_old} -> {n_new} ({n_new - n_old:+d})")
     return lines
+
+
+def slim_record(section: str, record):
+    """What the summary and the event ids need of one record of knowledge.json: an article's paragraphs
+    become their digest (they are compared, never read), so the last build's export stays small."""
+    if section == "articles" and isinstance(record, dict) and "paragraphs" in record:
+        text = json.dumps(record["paragraphs"], ensure_ascii=False, sort_keys=True)
+        record = {**record, "paragraphs": hashlib.sha1(text.encode()).hexdigest()}
+    return record
+
+
+def slim(export: dict) -> dict:
+    """An export as the summary compares it (see slim_record); its mentions only counted."""
+    out = {k: [slim_record(k, r) for r in v] if isinstance(v, list) else v for k, v in export.items()}
+    out["mention_count"] = len(_list(out.pop("mentions", None)))
+    return out
+
+
+def _mention_count(export: dict) -> int:
+    if isinstance(export.get("mention_count"), int):
+        return export["mention_count"]
+    return len(_list(export.get("mentions")))
 
 
 def _list(value) -> list:

@@ -25,7 +25,7 @@ import yaml
 
 from .articlecache import CACHE_DIR, POOL_MIN, ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, catalog_files, load_catalog
-from .changes import summarize_changes
+from .changes import slim, slim_record, summarize_changes
 from .corrections import (
     apply_to_catalog,
     check_entity_refs,
@@ -240,7 +240,7 @@ def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, sit
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
     files = {"data/knowledge.json": dumps(data), **export_csv(data, site["url"])}
     files["feed.xml"] = atom_feed(kb, events, site)
-    return files, summarize_changes(previous, data)
+    return files, summarize_changes(previous, slim(data))
 
 
 _BACKGROUND = None  # the job a forked child runs (set just before it forks)
@@ -372,10 +372,44 @@ def build_docs(project: Project) -> BuildResult:
 
 
 def _previous_export(project: Project) -> dict | None:
-    """The knowledge.json of the last build: the register of event ids, and what this build changed."""
+    """The knowledge.json of the last build, slimmed (changes.slim): the register of event ids, and what
+    this build changed. Read a record per line as export.dumps writes it, so that the mentions and the
+    articles' text of a large corpus are never all in memory; an export in another layout is read
+    whole."""
     path = project.docs / "data" / "knowledge.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as f:
+            if f.readline() != "{\n":
+                f.seek(0)
+                return slim(json.load(f))
+            out: dict = {}
+            section = None
+            for line in f:
+                line = line.rstrip("\n")
+                if section is not None:
+                    if line == "]" or line == "],":
+                        section = None
+                    elif section == "mentions":
+                        out["mention_count"] += 1
+                    else:
+                        out[section].append(slim_record(section, json.loads(line.removesuffix(","))))
+                    continue
+                if line in ("}", ""):
+                    continue
+                key, _, value = line.partition(":")
+                key = json.loads(key)
+                if value == "[":
+                    section = key
+                    if key == "mentions":
+                        out["mention_count"] = 0
+                    else:
+                        out[key] = []
+                else:
+                    out[key] = json.loads(value.removesuffix(","))
+                    if key == "mentions":
+                        out["mention_count"] = len(out.pop(key) or [])
+            out.setdefault("mention_count", 0)
+            return out
     except (OSError, ValueError):
         return None
 

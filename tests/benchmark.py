@@ -168,8 +168,15 @@ def first_search_in_chromium(site: Path, query: str) -> tuple[float, int, str]:
                                     args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page()
-            page.on("response", lambda r: "/pagefind/" in r.url and r.status < 300
-                    and fetched.__setitem__(r.url, len(r.body())))
+
+            def keep(response) -> None:
+                if "/pagefind/" in response.url and response.status < 300:
+                    try:
+                        fetched[response.url] = len(response.body())
+                    except Exception:  # noqa: BLE001 - a response still arriving as the browser closes
+                        pass
+
+            page.on("response", keep)
             page.goto(f"{url}/", wait_until="load")
             page.keyboard.press("/")
             field = page.locator(".pagefind-ui__search-input")
@@ -183,6 +190,7 @@ def first_search_in_chromium(site: Path, query: str) -> tuple[float, int, str]:
             )
             ms = (time.perf_counter() - t) * 1000
             first = page.locator(".pagefind-ui__result-link").first.get_attribute("href") or ""
+            page.remove_listener("response", keep)
         finally:
             browser.close()
     return ms, sum(fetched.values()), first

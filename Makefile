@@ -53,7 +53,8 @@ test: $(STAMP) chromium lint
 	$(BIN)/pytest
 
 ## Time, memory and page sizes of the real build on a synthetic corpus of 1,000 and 5,000 articles
-## (about 25 minutes on 2 cores; other sizes: .venv/bin/python tests/benchmark.py 100 1000 [--no-site]).
+## (about 40 minutes on 2 cores, with zensical and a first search in Chromium; other sizes and options:
+## .venv/bin/python tests/benchmark.py 100 1000 [--no-site] [--no-zensical] [--verify]).
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
 

@@ -218,3 +218,29 @@ def test_export_carries_added(project):
     data = json.loads((project["root"] / "docs" / "data" / "knowledge.json").read_text(encoding="utf-8"))
     added = {a["id"]: a.get("added") for a in data["articles"]}
     assert added[NEW_ID] == "2030-01-01" and added["2016-12-12-rudaw-palmyra-fall-propaganda-coup"] is None
+
+
+def test_the_last_export_is_read_slim_whatever_its_layout(tmp_path):
+    """knowledge.json is read back a record per line as export.dumps writes it (mentions counted,
+    paragraphs as a digest), the same as reading it whole; an indented or damaged file is handled too."""
+    from tadmur.changes import slim
+    from tadmur.export import dumps, read_slim
+
+    data = {
+        "schema_version": 1,
+        "articles": [{"id": "a", "title": "x, y: \"z\"", "paragraphs": [{"n": 1, "text": "],\n["}]}],
+        "entities": [{"id": "e", "name": "E"}],
+        "mentions": [{"entity": "e", "quote": "]"}, {"entity": "e", "quote": "["}],
+        "events": [],
+        "redirects": [{"from": "a/", "to": "b/"}],
+    }
+    path = tmp_path / "knowledge.json"
+    path.write_text(dumps(data), encoding="utf-8")
+    assert read_slim(path) == slim(data)
+    assert read_slim(path)["mention_count"] == 2
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    assert read_slim(path) == slim(data)
+    for bad in ("[1, 2]", "{ not json", ""):
+        path.write_text(bad, encoding="utf-8")
+        assert read_slim(path) is None
+    assert read_slim(tmp_path / "missing.json") is None

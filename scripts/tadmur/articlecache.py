@@ -17,10 +17,10 @@ import functools
 import hashlib
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .cachefile import read_pickle, write_pickle
 from .discover import DiscoveryRules
 from .extract import DocExtraction, Lexicon, extract
 from .ingest import Document, IngestRules, ingest
@@ -106,10 +106,9 @@ class ReportCache:
         if self.store is not None:
             self.store.mkdir(parents=True, exist_ok=True)
             for a in kb.articles:
-                try:
-                    found[a.id] = pickle.loads((self.store / f"{keys[a.id]}.pickle").read_bytes())
-                except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-                    pass
+                reps = read_pickle(self.store / f"{keys[a.id]}.pickle")
+                if reps is not None:
+                    found[a.id] = reps
         todo = [i for i, a in enumerate(kb.articles) if a.id not in found]
         _REPORTS = (kb.articles, one)
         try:
@@ -141,11 +140,7 @@ def _reports_of(i: int) -> list:
 
 
 def _write(store: Path, key: str, value) -> None:
-    store.mkdir(parents=True, exist_ok=True)
-    path = store / f"{key}.pickle"
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
+    write_pickle(store / f"{key}.pickle", value)
 
 
 def _prune(store: Path, keys: set[str]) -> None:
@@ -183,10 +178,10 @@ def process_articles(
     results: dict[str, tuple[Document, DocExtraction]] = {}
     if store is not None:
         for a in articles:
-            try:
-                paragraphs, dropped, extraction = pickle.loads((store / f"{keys[a.id]}.pickle").read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            hit = read_pickle(store / f"{keys[a.id]}.pickle")
+            if hit is None:
                 continue
+            paragraphs, dropped, extraction = hit
             results[a.id] = (Document(a, paragraphs, dropped), extraction)
     todo = [a for a in articles if a.id not in results]
     workers = workers or min(4, os.cpu_count() or 1)

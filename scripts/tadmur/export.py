@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from . import __version__
+from .changes import slim, slim_record
 from .kb import KB
 from .reuse import Excerpt, Policy, Quota, framed, mention_span, report_quote
 
@@ -160,6 +162,55 @@ def dumps(data: dict) -> str:
         else:
             fields.append(f"{one(key)}:{one(value)}")
     return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+def read_slim(path: Path) -> dict | None:
+    """A knowledge.json as changes.slim makes it (None when missing or unreadable). Read a record per
+    line as `dumps` writes it, so that the mentions and the articles' text of a large corpus are never
+    all in memory; a file in another layout (an older, indented one) is read whole."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            try:
+                return _read_lines(f)
+            except ValueError:
+                f.seek(0)
+                data = json.load(f)
+                return slim(data) if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _read_lines(f) -> dict:
+    """The layout of `dumps`, strictly: anything else is a ValueError."""
+    if f.readline() != "{\n":
+        raise ValueError("not the layout of dumps")
+    out: dict = {"mention_count": 0}
+    section = None
+    for line in f:
+        line = line.rstrip("\n")
+        if section is not None:
+            if line in ("]", "],"):
+                section = None
+            elif section == "mentions":
+                out["mention_count"] += 1
+            else:
+                out[section].append(slim_record(section, json.loads(line.removesuffix(","))))
+            continue
+        if line == "}":
+            return out
+        if not line.startswith('"'):
+            raise ValueError("not the layout of dumps")
+        key, _, value = line.partition(":")
+        key = json.loads(key)
+        if value == "[":
+            section = key
+            if key != "mentions":
+                out[key] = []
+        elif key == "mentions":
+            out["mention_count"] = len(json.loads(value.removesuffix(",")) or [])
+        else:
+            out[key] = json.loads(value.removesuffix(","))
+    raise ValueError("knowledge.json ends early")
 
 
 def _iso(d) -> str | None:

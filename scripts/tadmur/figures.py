@@ -94,12 +94,9 @@ class Figures:
             return ""
         return figure(visuals.region_map(self.region, places, "Map of the places named in the articles"))
 
-    def place(self, eid: str) -> str:
-        """Locator map and, if the place changed hands, the control strip."""
-        return self.draw(self.place_parts(eid))
-
     def place_parts(self, eid: str) -> tuple:
-        """What a place's pictures are drawn from, as plain data (also part of its page's key)."""
+        """What a place's pictures (locator map and, if the place changed hands, the control strip) are
+        drawn from, as plain data: `draw` makes them, and the page's key includes it."""
         ent = self.kb.entities[eid]
         src = ent.doc_path
         locator = None
@@ -141,10 +138,6 @@ class Figures:
         if control is not None:
             out.append(figure(visuals.control_strip(*control)))
         return "\n\n".join(out)
-
-    def control(self, eid: str) -> str:
-        parts = self.control_parts(eid)
-        return figure(visuals.control_strip(*parts)) if parts is not None else ""
 
     def control_parts(self, eid: str) -> tuple | None:
         ent = self.kb.entities[eid]
@@ -200,11 +193,9 @@ class Figures:
         title = "Dated events on a time axis, by category"
         return figure(visuals.time_axis(marks, title, start=start, end=end))
 
-    def actor(self, eid: str) -> str:
-        """The actor's neighbourhood: affiliations, weapons it used or captured, places it fought over."""
-        return self.draw(self.actor_parts(eid))
-
     def actor_parts(self, eid: str) -> tuple:
+        """What the actor's neighbourhood (affiliations, weapons it used or captured, places it fought
+        over) is drawn from, as plain data, like place_parts."""
         kb = self.kb
         ent = kb.entities[eid]
         src = ent.doc_path

@@ -24,13 +24,12 @@ import copy
 import dataclasses
 import difflib
 import hashlib
-import os
-import pickle
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cachefile import read_pickle, write_pickle
 from .errors import BuildError
 from .writer import KEEP
 from .yamlio import read_text_utf8
@@ -277,12 +276,7 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
     """
     pages: dict[str, Page] = {}
     listed = set(manifest)
-    old: dict[str, tuple[int, int, Page]] = {}
-    if cache is not None:
-        try:
-            old = pickle.loads(cache.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            old = {}
+    old: dict[str, tuple[int, int, Page]] = read_pickle(cache, {}) if cache is not None else {}
     new: dict[str, tuple[int, int, Page]] = {}
     candidates = listed | {
         str(p.relative_to(docs)) for p in docs.rglob("*.md") if "assets" not in p.relative_to(docs).parts
@@ -311,10 +305,7 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
             if cache is not None and not page.problems and not page.edited():
                 new[rel] = (st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[]))
     if cache is not None and new != old:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(new, pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, cache)
+        write_pickle(cache, new)
     return pages
 
 

@@ -11,13 +11,13 @@ used.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .articlecache import CACHE_DIR, code_digest
+from .cachefile import read_pickle, write_pickle
 
 
 class ParseCache:
@@ -27,13 +27,8 @@ class ParseCache:
         for f in salt_files:
             h.update(f.read_bytes() + b"\0")
         self.salt = h.digest()
-        self.old: dict[str, Any] = {}
+        self.old: dict[str, Any] = read_pickle(self.path, {}) if self.path is not None else {}
         self.used: dict[str, Any] = {}
-        if self.path is not None:
-            try:
-                self.old = pickle.loads(self.path.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-                self.old = {}
 
     def key(self, *parts: bytes) -> str:
         h = hashlib.sha256(self.salt)
@@ -52,9 +47,5 @@ class ParseCache:
         return pickle.loads(blob)
 
     def save(self) -> None:
-        if self.path is None or self.used == self.old:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(self.used, pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.path)
+        if self.path is not None and self.used != self.old:
+            write_pickle(self.path, self.used)

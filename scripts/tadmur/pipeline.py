@@ -6,7 +6,6 @@ catalog entry) therefore leaves docs/ and site/ exactly as they were.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -25,7 +24,7 @@ import yaml
 
 from .articlecache import CACHE_DIR, POOL_MIN, ReportCache, context_digest, process_articles
 from .catalog import KIND_DIRS, catalog_files, load_catalog
-from .changes import slim, slim_record, summarize_changes
+from .changes import slim, summarize_changes
 from .corrections import (
     apply_to_catalog,
     check_entity_refs,
@@ -38,7 +37,7 @@ from .errors import BuildError, BuildErrors
 from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
-from .export import dumps, export
+from .export import dumps, export, read_slim
 from .extract import Lexicon
 from .feed import atom_feed
 from .ingest import load_rules
@@ -372,46 +371,9 @@ def build_docs(project: Project) -> BuildResult:
 
 
 def _previous_export(project: Project) -> dict | None:
-    """The knowledge.json of the last build, slimmed (changes.slim): the register of event ids, and what
-    this build changed. Read a record per line as export.dumps writes it, so that the mentions and the
-    articles' text of a large corpus are never all in memory; an export in another layout is read
-    whole."""
-    path = project.docs / "data" / "knowledge.json"
-    try:
-        with path.open(encoding="utf-8") as f:
-            if f.readline() != "{\n":
-                f.seek(0)
-                return slim(json.load(f))
-            out: dict = {}
-            section = None
-            for line in f:
-                line = line.rstrip("\n")
-                if section is not None:
-                    if line == "]" or line == "],":
-                        section = None
-                    elif section == "mentions":
-                        out["mention_count"] += 1
-                    else:
-                        out[section].append(slim_record(section, json.loads(line.removesuffix(","))))
-                    continue
-                if line in ("}", ""):
-                    continue
-                key, _, value = line.partition(":")
-                key = json.loads(key)
-                if value == "[":
-                    section = key
-                    if key == "mentions":
-                        out["mention_count"] = 0
-                    else:
-                        out[key] = []
-                else:
-                    out[key] = json.loads(value.removesuffix(","))
-                    if key == "mentions":
-                        out["mention_count"] = len(out.pop(key) or [])
-            out.setdefault("mention_count", 0)
-            return out
-    except (OSError, ValueError):
-        return None
+    """The knowledge.json of the last build, slimmed (export.read_slim): the register of event ids, and
+    what this build changed."""
+    return read_slim(project.docs / "data" / "knowledge.json")
 
 
 def build_site(project: Project, strict: bool = True, offline: bool = False) -> None:

@@ -9,10 +9,10 @@ the same. A contributor's edit changes the file's time, so an edited page is alw
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 from .articlecache import CACHE_DIR
+from .cachefile import read_pickle, write_pickle
 
 VERIFY = "TADMUR_VERIFY_PAGES"  # set to 1: make every page anyway, and fail if a kept one would differ
 
@@ -22,10 +22,7 @@ class PageStamps:
         self.path = root / CACHE_DIR / "pages.pickle"
         self.docs = docs
         self.exclude = exclude  # pages that take a contributor's text from another page in this build
-        try:
-            self.old: dict[str, tuple[str, int, int]] = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            self.old = {}
+        self.old: dict[str, tuple[str, int, int]] = read_pickle(self.path, {})
         self.keys: dict[str, str] = {}
         self.verify = os.environ.get(VERIFY) == "1"
         self.kept: set[str] = set()
@@ -64,9 +61,5 @@ class PageStamps:
             except OSError:
                 continue
             out[rel] = (key, st.st_mtime_ns, st.st_size)
-        if out == self.old:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(out, pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.path)
+        if out != self.old:
+            write_pickle(self.path, out)

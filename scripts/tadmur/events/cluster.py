@@ -140,29 +140,11 @@ def _recent_or_same_article(g: Group, r: Report) -> bool:
     return bool(days) and (r.published - days[-1]).days <= 31
 
 
-def _taken_by_other_since(groups: list[Group], g: Group, r: Report) -> bool:
-    """Did someone else take the place after group g's event and before report r was published?
-    Takings told in r's own article (and rival claims about their days) are r's background."""
-    days = _days(g)
-    start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
-    own_days = [d for o in groups if r.article in _articles(o) for d in _days(o)]
-
-    def rival_of_own(other: Group) -> bool:
-        return any(abs((d - o).days) <= 3 for d in _days(other) for o in own_days)
-
-    return any(
-        other is not g
-        and holder(other) not in (None, holder(g))
-        and r.article not in _articles(other)
-        and any(start < d <= r.published for d in _days(other))
-        and not rival_of_own(other)
-        for other in groups
-    )
-
-
 class _Takers:
-    """_taken_by_other_since for one report and many groups: what depends on the report alone (its
-    article's own takings, the groups that could be a later taking) is worked out once, on first use."""
+    """For one undated report and many groups: did someone else take the place after group g's event
+    and before the report was published? Takings told in the report's own article (and rival claims
+    about their days) are its background. What depends on the report alone (its article's own takings,
+    the groups that could be a later taking) is worked out once, on first use."""
 
     def __init__(self, groups: list[Group], r: Report):
         self.groups, self.r = groups, r
@@ -185,7 +167,7 @@ class _Takers:
         return self._others
 
     def since(self, g: Group) -> bool:
-        """The same answer as _taken_by_other_since(groups, g, r)."""
+        """Taken by another holder after g's last day and before the report was published?"""
         days = _days(g)
         start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
         mine = holder(g)
@@ -330,8 +312,8 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
     for g in territorial:
         by_place[g[0].place].append(g)
     order = {p: i for i, p in enumerate(by_place)}
-    # What _part_of asks of each change of hands, kept up to date as reports join it, so a report is
-    # tested against a group in logarithmic time instead of against each of its reports.
+    # What a report asks of each change of hands (see _Reach), kept up to date as reports join it, so a
+    # report is tested against a group in logarithmic time instead of against each of its reports.
     seen = {id(g): _Reach(g) for g in territorial}
     keep = []
     for r in other:
@@ -375,8 +357,8 @@ class _Spans:
 
 
 class _Reach:
-    """A change of hands as `_part_of` sees it: the union of its dated reports' days and the paragraphs
-    and sentences its reports are told in."""
+    """A change of hands as a fighting, siege or strike report asks of it: the union of its dated
+    reports' days and the paragraphs and sentences its reports are told in."""
 
     def __init__(self, group: list[Report]):
         self.days = _Spans()
@@ -392,7 +374,8 @@ class _Reach:
             self.days.add(*report_range(y))
 
     def part_of(self, r: Report, how: str) -> bool:
-        """The same answer as _part_of(r, group, how)."""
+        """Is r part of this change of hands? Dated: its days meet the group's (never when dated as
+        after one); undated: told in the same paragraph, or sentence, as one of its reports."""
         if r.date and r.date.relation == "after":
             return False
         if r.date:
@@ -411,14 +394,3 @@ def _enclosing(kb: KB, place: str) -> list[str]:
         ent = kb.entities.get(place)
         place = ent.within if ent else None
     return out
-
-
-def _part_of(r: Report, t: Group, how: str) -> bool:
-    if r.date and r.date.relation == "after":
-        return False  # dated as following a change of hands: not part of it
-    dated_t = [y for y in t if y.date]
-    if r.date:
-        return any(_overlaps(r, y) for y in dated_t)
-    if how == "paragraph":
-        return any((y.article, y.paragraph) == (r.article, r.paragraph) for y in t)
-    return any((y.article, y.paragraph, y.sentence) == (r.article, r.paragraph, r.sentence) for y in t)

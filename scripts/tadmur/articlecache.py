@@ -77,10 +77,16 @@ class ReportCache:
         self.workers = workers or min(4, os.cpu_count() or 1)
         self.counts = {"cached": 0, "computed": 0}
 
-    def key(self, kb, article_id: str, origin: dict, seat_of: dict) -> str:
+    def key(self, kb, article_id: str, origin: dict, seat_of: dict, memo: dict | None = None) -> str:
+        """`memo` keeps each entity's part of the key across the articles of one build."""
+        memo = {} if memo is None else memo
         h = hashlib.sha256(self.base)
         h.update(self.article_keys[article_id].encode())
-        h.update(repr(sorted(origin.items())).encode() + repr(sorted(seat_of.items())).encode())
+        shared = memo.get(None)
+        if shared is None:
+            shared = repr(sorted(origin.items())).encode() + repr(sorted(seat_of.items())).encode()
+            memo[None] = shared
+        h.update(shared)
         mentions = kb.by_article.get(article_id, [])
         h.update(repr(mentions).encode())
         todo = {m.entity for m in mentions}
@@ -93,15 +99,18 @@ class ReportCache:
             if ent is not None and ent.within and ent.within not in named:
                 todo.add(ent.within)
         for eid in sorted(named):
-            ent = kb.entities.get(eid)
-            h.update(repr((eid, ent)).encode())
+            part = memo.get(eid)
+            if part is None:
+                part = memo[eid] = repr((eid, kb.entities.get(eid))).encode()
+            h.update(part)
         return h.hexdigest()
 
     def reports(self, kb, origin: dict, seat_of: dict, one) -> list:
         """Every article's reports in article order: from the cache, or `one(article)` (in a pool of
         forked workers when many are missing)."""
         global _REPORTS
-        keys = {a.id: self.key(kb, a.id, origin, seat_of) for a in kb.articles}
+        memo: dict[str | None, bytes] = {}
+        keys = {a.id: self.key(kb, a.id, origin, seat_of, memo) for a in kb.articles}
         found: dict[str, list] = {}
         if self.store is not None:
             self.store.mkdir(parents=True, exist_ok=True)

@@ -102,11 +102,17 @@ class Figures:
         locator = None
         if ent.coordinates and self.region["countries"]:
             lat, lon = ent.coordinates
-            near = [
-                {**p, "href": href(src, p["href"])}
+            # The nearest neighbours, and only what the locator draws of them: by weight or with their
+            # counts, every neighbour's page would change whenever an article names a place.
+            around = [
+                (math.hypot(p["lat"] - lat, p["lon"] - lon), p["name"], p)
                 for p in self._near(lat, lon)
-                if p["name"] != ent.name and math.hypot(p["lat"] - lat, p["lon"] - lon) < NEAR
-            ][:8]
+                if p["name"] != ent.name
+            ]
+            near = [
+                {"name": p["name"], "lat": p["lat"], "lon": p["lon"], "href": href(src, p["href"])}
+                for d, _, p in sorted((x for x in around if x[0] < NEAR), key=lambda x: x[:2])[:8]
+            ]
             locator = ({"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)}, near)
         return ("place", locator, self.control_parts(eid))
 
@@ -206,8 +212,7 @@ class Figures:
                 return
             o = kb.entities[other]
             node = nodes.setdefault(
-                other,
-                {"name": o.name, "href": href(src, o.url), "kind": o.kind, "relation": relation, "weight": 0},
+                other, {"name": o.name, "href": o.url, "kind": o.kind, "relation": relation, "weight": 0}
             )
             node["weight"] += weight
 
@@ -228,5 +233,7 @@ class Figures:
                     if other != eid:
                         add(other, "opponent" if {r, *roles} & {"target", "taken from"} else "alongside")
         center = {"name": ent.name, "href": href(src, ent.url), "kind": ent.kind}
-        ordered = sorted(nodes.values(), key=lambda n: (-n["weight"], n["name"]))
+        # Only the nodes the graph draws, linked from this page: the others are no part of the page.
+        kept = [{**n, "href": href(src, n["href"])} for n in visuals.heaviest_nodes(list(nodes.values()))]
+        ordered = sorted(kept, key=lambda n: (-n["weight"], n["name"]))
         return ("actor", center, ordered)

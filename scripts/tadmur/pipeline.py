@@ -6,6 +6,8 @@ catalog entry) therefore leaves docs/ and site/ exactly as they were.
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing
 import os
 import re
@@ -103,6 +105,26 @@ class BuildResult:
     stamps: PageStamps | None = None  # the pages' keys, saved once docs/ is written
 
 
+def _without_cycle_collection(build):
+    """Run `build` with Python's cycle collector paused. A build makes millions of small objects that
+    live until its end and are freed by reference counting; the collector's passes over them took a
+    fifth of the time of adding one article to 1,000 and freed almost nothing (peak memory was the
+    same). It is back on when the build returns."""
+
+    @functools.wraps(build)
+    def run(*args, **kwargs):
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return run
+
+
+@_without_cycle_collection
 def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> BuildResult:
     """Read and validate every input, run every stage in memory, and return the docs/ files.
 
@@ -360,6 +382,7 @@ def _redirects(
     return out
 
 
+@_without_cycle_collection
 def build_docs(project: Project) -> BuildResult:
     result = generate(project, keep_pages=True)
     t = time.perf_counter()

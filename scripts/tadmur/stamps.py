@@ -26,6 +26,7 @@ class PageStamps:
         self.keys: dict[str, str] = {}
         self.verify = os.environ.get(VERIFY) == "1"
         self.kept: set[str] = set()
+        self._docs = str(docs)  # joined as strings: a stat per page, and pathlib's joins cost more
 
     def unchanged(self, rel: str, key: str) -> bool:
         """Record this build's key of the page; True when its file is as the last build left it."""
@@ -34,7 +35,7 @@ class PageStamps:
         if old is None or old[0] != key or rel in self.exclude:
             return False
         try:
-            st = os.stat(self.docs / rel)
+            st = os.stat(os.path.join(self._docs, rel))
         except OSError:
             return False
         same = (st.st_mtime_ns, st.st_size) == old[1:]
@@ -56,8 +57,11 @@ class PageStamps:
         """After docs/ is written: each keyed page's key with its file's size and time."""
         out = {}
         for rel, key in self.keys.items():
+            if rel in self.kept and not self.verify:  # not written: its file is as unchanged() found it
+                out[rel] = self.old[rel]
+                continue
             try:
-                st = os.stat(self.docs / rel)
+                st = os.stat(os.path.join(self._docs, rel))
             except OSError:
                 continue
             out[rel] = (key, st.st_mtime_ns, st.st_size)

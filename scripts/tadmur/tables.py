@@ -75,6 +75,8 @@ ENTITY_COLUMNS = [
 
 def safe(value) -> str:
     """A cell as text; None is empty; a would-be formula is made literal with a leading apostrophe."""
+    if type(value) is str:  # most cells: tested first, as a large export has millions
+        return "'" + value if value.startswith(FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1011,6 +1011,14 @@ def time_axis(
 # --- public: graph --------------------------------------------------------------------------------------
 
 
+def heaviest_nodes(nodes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nodes neighbourhood_graph draws: the GRAPH_MAX_NODES heaviest."""
+    return sorted(
+        nodes,
+        key=lambda n: (-_weight(n.get("weight")), _fold(n.get("name", "")), _fold(n.get("relation", ""))),
+    )[:GRAPH_MAX_NODES]
+
+
 def neighbourhood_graph(
     center: dict[str, Any], nodes: Sequence[dict[str, Any]], title: str, *, uid: str | None = None
 ) -> str:
@@ -1026,8 +1034,7 @@ def neighbourhood_graph(
     def weight(n: dict[str, Any]) -> int:
         return _weight(n.get("weight"))
 
-    kept = sorted(nodes, key=lambda n: (-weight(n), _fold(n.get("name", "")), _fold(n.get("relation", ""))))
-    kept = kept[:GRAPH_MAX_NODES]
+    kept = heaviest_nodes(nodes)
     rank = {"actor": 0, "weapon": 1, "place": 3}
     kept.sort(
         key=lambda n: (rank.get(_fold(n.get("kind", "")).lower(), 2), -weight(n), _fold(n.get("name", "")))

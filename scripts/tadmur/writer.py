@@ -55,7 +55,8 @@ def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
     base.mkdir(parents=True, exist_ok=True)
     stats = {"written": 0, "unchanged": 0, "removed": 0}
     dirs: dict = {}
-    targets = {rel: safe_path(base, rel, dirs) for rel in files}  # check every path before writing any
+    # Check every path before writing any; a kept page is not written, so its path needs no check.
+    targets = {rel: safe_path(base, rel, dirs) for rel, data in files.items() if data is not KEEP}
     for rel in sorted(files):
         data = files[rel]
         if data is KEEP:
@@ -85,11 +86,14 @@ def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
     listing = "\n".join(sorted(files)) + "\n"
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != listing:
         manifest.write_text(listing, encoding="utf-8")
-    _prune_empty_dirs(base)
+    if stats["removed"]:
+        _prune_empty_dirs(base)
     return stats
 
 
 def _prune_empty_dirs(base: Path) -> None:
-    for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-        if not any(d.iterdir()):
-            d.rmdir()
+    """Remove the folders a removal left empty, deepest first."""
+    for folder, subdirs, names in os.walk(base, topdown=False):
+        if not names and not any(os.path.exists(os.path.join(folder, d)) for d in subdirs):
+            if Path(folder) != base:
+                os.rmdir(folder)

@@ -52,19 +52,18 @@ def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
         yield Page(
             path,
             ent.origin,
-            partial(_mentions_page, ctx, ent, n, path, mentions, len(arts), chunk, ms),
-            lambda n=n, chunk=chunk, wanted=frozenset(chunk): k.key(
-                "mentions", k.entity(ent.id), n, mentions, len(arts), [k.article(a) for a in chunk],
-                [m for m in ms if m.article in wanted],
+            partial(_mentions_page, ctx, ent, n, path, mentions, chunk, ms),
+            lambda n=n, chunk=chunk: k.key(
+                "mentions", k.entity(ent.id), n, mentions, [(k.article(a), k.mentions(a)) for a in chunk]
             ),
         )
     for (n, path), chunk in zip(events[1:], ev_chunks, strict=True):
         yield Page(
             path,
             ent.origin,
-            partial(_events_page, ctx, ent, n, path, events, len(evs), chunk),
+            partial(_events_page, ctx, ent, n, path, events, chunk),
             lambda n=n, chunk=chunk: k.key(
-                "events", k.entity(ent.id), n, events, len(evs), [k.event(e) for e in chunk]
+                "events", k.entity(ent.id), n, events, [k.event(e) for e in chunk]
             ),
         )
 
@@ -96,8 +95,8 @@ def _entity_key(
     return k.key(
         "entity",
         k.entity(eid),
-        ms,
-        arts,
+        len(ms),
+        [(a, k.mentions(a)) for a in arts],
         [k.article(a) for a in quoted],
         mentions,
         events,
@@ -119,23 +118,24 @@ def _entity_key(
 
 
 def _mentions_page(
-    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, count: int, arts: list, ms: list
+    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, arts: list, ms: list
 ) -> str:
     groups = _mention_groups(ctx, path, arts, ms)
-    return _list_page(ctx, ent, "mentions", n, path, pages, count, groups=groups, rows=[])
+    return _list_page(ctx, ent, "mentions", n, path, pages, groups=groups, rows=[])
 
 
 def _events_page(
-    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, count: int, evs: list
+    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, evs: list
 ) -> str:
     rows = [event_row(path, e) for e in evs]
-    return _list_page(ctx, ent, "events", n, path, pages, count, groups=[], rows=rows)
+    return _list_page(ctx, ent, "events", n, path, pages, groups=[], rows=rows)
 
 
 def _list_page(
-    ctx: BuildContext, ent: Entity, what: str, n: int, path: str, pages: list, count: int, groups, rows
+    ctx: BuildContext, ent: Entity, what: str, n: int, path: str, pages: list, groups, rows
 ) -> str:
-    """Page n of an entity's mentions or events (entity_mentions.md.j2 makes both)."""
+    """Page n of an entity's mentions or events (entity_mentions.md.j2 makes both). The totals are on
+    the entity page only, so that a new article does not make every numbered page again."""
     return ctx.render(
         "entity_mentions.md.j2",
         e=ent,
@@ -143,7 +143,6 @@ def _list_page(
         n=n,
         pages=[(k, rel(path, p), k == n) for k, p in pages],
         entity_link=rel(path, ent.doc_path),
-        article_count=count,
         groups=groups,
         rows=rows,
     )

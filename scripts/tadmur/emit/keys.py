@@ -31,6 +31,7 @@ class Keys:
         )
         self.base = h.digest()
         self._articles: dict[str, bytes] = {}
+        self._mentions: dict[str, bytes] = {}
         self._entities: dict[str, bytes] = {}
         self._events: dict[int, bytes] = {}
 
@@ -44,6 +45,15 @@ class Keys:
             kept = None if ex is None else (ex.full, ex.total, ex.limit, sorted(ex.kept.items()))
             text = repr((kb.article(aid), doc.paragraphs, sorted(doc.dropped.items()), kept))
             out = self._articles[aid] = hashlib.sha1(text.encode()).digest()
+        return out
+
+    def mentions(self, aid: str) -> bytes:
+        """Every mention the knowledge base keeps of the article: a page showing some of them lists the
+        digest of each article they come from (repr of every mention on every page would cost more)."""
+        out = self._mentions.get(aid)
+        if out is None:
+            text = repr(self.ctx.kb.by_article.get(aid, []))
+            out = self._mentions[aid] = hashlib.sha1(text.encode()).digest()
         return out
 
     def entity(self, eid: str | None) -> bytes:

@@ -270,3 +270,36 @@ def test_takers_answer_as_the_direct_test():
             takers = _Takers(groups, r)
             for g in groups:
                 assert takers.since(g) == _taken_by_other_since(groups, g, r)
+
+
+def test_months_index_offers_every_group_a_dated_report_could_join():
+    """group_other tests a dated report only against the groups _Months offers; every group whose
+    dated days meet the report's, and every group with no dated report, must be among them, in order."""
+    import dataclasses
+    import random
+
+    from tadmur.events.cluster import _Months, _Spans
+    from tadmur.events.dates import report_range
+
+    rng = random.Random(11)
+    for _ in range(100):
+        months, spans = _Months(), []
+        for i in range(rng.randrange(1, 12)):
+            spans.append(_Spans())
+            months.undated.add(i)
+            for _ in range(rng.randrange(0, 4)):
+                r = _random_report(rng, i)
+                if r.date is None:
+                    continue
+                if rng.random() < 0.1:  # now and then a range of years ("since 2011")
+                    early = r.date.earliest.replace(year=rng.choice([2009, 2012, 2014]))
+                    r.date = dataclasses.replace(r.date, earliest=early)
+                spans[i].add(*report_range(r))
+                months.add(i, *report_range(r))
+        for j in range(20):
+            r = _random_report(rng, 100 + j)
+            offered = list(months.candidates(r, len(spans)))
+            assert offered == sorted(offered)
+            for i, s in enumerate(spans):
+                if r.date is None or not s or s.overlaps(*report_range(r)):
+                    assert i in offered, (i, r.date)

@@ -89,24 +89,27 @@ def group_territorial(reports: list[Report]) -> list[Group]:
     for place in sorted(by_place, key=str):
         reps = by_place[place]
         place_groups: list[Group] = []
+        # Every group's dated days as (day, group), in the order the reports come, which is by day: the
+        # days between two dates are a slice at the end, not a search through every group.
+        marks: list[tuple[dt.date, Group]] = []
         for r in sorted(
             (r for r in reps if r.date), key=lambda r: (r.date.earliest, r.article, r.paragraph, r.start)
         ):
             cur = next((g for g in reversed(place_groups) if _fits_holder(g, r)), None)
             if cur is not None:
                 last = cur.memo("last_dated", lambda g: max(report_range(x)[0] for x in g if x.date))
-                between = [
-                    g
-                    for g in place_groups
-                    if g is not cur
-                    and holder(g) not in (r.holder, None)
-                    and _any_between(_days(g), last, r.date.earliest)
-                ]
+                # (every mark is on or before r's day: the reports come sorted by it)
+                start = bisect.bisect_left(marks, last, key=lambda m: m[0])
+                between = any(
+                    g is not cur and holder(g) not in (r.holder, None) for _, g in marks[start:]
+                )
                 same_holder = r.holder is not None and holder(cur) == r.holder
                 if not between and (same_holder or any(x.date and _overlaps(x, r) for x in cur)):
                     cur.append(r)
+                    marks.append((r.date.earliest, cur))
                     continue
             place_groups.append(Group([r]))
+            marks.append((r.date.earliest, place_groups[-1]))
         for r in sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence)):
             # Undated: the most recent matching event reported on or before the article's date.
             takers = _Takers(place_groups, r)
@@ -233,12 +236,18 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
     weapons events, weapons) agree. Undated reports merge across articles published within a month of
     each other; a report that names no place joins its family's event in the same article."""
     buckets: dict[tuple, list[dict]] = defaultdict(list)
+    when: dict[tuple, _Months] = defaultdict(_Months)  # per bucket: its groups' dated days, by month
     order: list[dict] = []
     memo: dict[str, set[str]] = {}
     for r in sorted(
         reports, key=lambda r: (r.family, str(r.place), r.published, r.article, r.paragraph, r.start)
     ):
-        for g in buckets[(r.family, r.place)]:
+        bucket, months = buckets[(r.family, r.place)], when[(r.family, r.place)]
+        # The first group r joins, in the order the groups were made; a dated report is tested only
+        # against the groups whose days could meet its own (the others fail _joins' first test).
+        candidates = months.candidates(r, len(bucket))
+        for i in candidates:
+            g = bucket[i]
             if _joins(g, r, kb, vocab, memo):
                 break
         else:
@@ -252,14 +261,17 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
                 "first": r,
                 "published": set(),
             }
-            buckets[(r.family, r.place)].append(g)
+            g["index"] = len(bucket)
+            bucket.append(g)
             order.append(g)
+            months.undated.add(g["index"])
         g["reports"].append(r)
         g["actors"] |= {r.agent, r.target} - {None}
         g["weapons"] |= set(r.weapons)
         g["ranges"].add(*report_range(r))
         if r.date:
             g["dated_ranges"].add(*report_range(r))
+            months.add(g["index"], *report_range(r))
         g["dated"] = g["dated"] or r.date is not None
         g["published"].add(r.published)
     placed = [g for g in order if g["first"].place]
@@ -285,6 +297,47 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
                 continue
         out.append(g["reports"])
     return out
+
+
+class _Months:
+    """The groups of one bucket of group_other by the months their dated reports' days fall in, so that
+    a dated report finds the groups it could join without testing every group of a place (at 5,000
+    articles a bucket holds hundreds). A group with no dated report is tested by all its reports'
+    days, which reach back without end: it is always a candidate, as is one whose days span too many
+    months to list."""
+
+    SPAN = 36  # months: a longer range is kept as always a candidate, a longer query scans them all
+
+    def __init__(self):
+        self.cells: dict[int, set[int]] = defaultdict(set)
+        self.undated: set[int] = set()  # groups without a dated report
+        self.wide: set[int] = set()  # groups with a dated range wider than SPAN
+
+    @staticmethod
+    def _month(d: dt.date) -> int:
+        return d.year * 12 + d.month - 1
+
+    def add(self, i: int, first: dt.date, last: dt.date) -> None:
+        """Group i now holds a dated report of these days."""
+        self.undated.discard(i)
+        a, b = self._month(first), self._month(last)
+        if b - a > self.SPAN:
+            self.wide.add(i)
+            return
+        for m in range(a, b + 1):
+            self.cells[m].add(i)
+
+    def candidates(self, r: Report, count: int):
+        """The groups (by index, in order) r could join; all `count` of them for an undated report."""
+        if not r.date:
+            return range(count)
+        a, b = (self._month(d) for d in report_range(r))
+        if b - a > self.SPAN:
+            return range(count)
+        found = self.undated | self.wide
+        for m in range(a, b + 1):
+            found |= self.cells.get(m, set())
+        return sorted(found)
 
 
 def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary, memo: dict | None = None) -> bool:

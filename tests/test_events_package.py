@@ -303,3 +303,27 @@ def test_months_index_offers_every_group_a_dated_report_could_join():
             for i, s in enumerate(spans):
                 if r.date is None or not s or s.overlaps(*report_range(r)):
                     assert i in offered, (i, r.date)
+
+
+def test_the_place_index_finds_the_change_of_hands_a_scan_would():
+    """absorb asks each place's index for the first change of hands a report is part of; it must be the
+    one the direct test over every group at the place finds, as the groups grow."""
+    import random
+
+    from tadmur.events.cluster import Group, _AtPlace, _Reach
+
+    rng = random.Random(13)
+    for _ in range(150):
+        groups = [Group([_random_report(rng, i) for i in range(rng.randrange(1, 4))]) for _ in range(6)]
+        seen = {id(g): _Reach(g) for g in groups}
+        at = _AtPlace(groups, seen)
+        for j in range(25):
+            r = _random_report(rng, 100 + j)
+            for how in ("paragraph", "sentence"):
+                direct = next((g for g in groups if _part_of(r, g, how)), None)
+                assert at.first(r, how) is direct
+            home = at.first(r, "paragraph")
+            if home is not None:
+                home.append(r)
+                seen[id(home)].add(r)
+                at.add(home, r)

@@ -366,8 +366,10 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
         by_place[g[0].place].append(g)
     order = {p: i for i, p in enumerate(by_place)}
     # What a report asks of each change of hands (see _Reach), kept up to date as reports join it, so a
-    # report is tested against a group in logarithmic time instead of against each of its reports.
+    # report is tested against a group in logarithmic time instead of against each of its reports; and
+    # per place, which groups could take a report at all (_AtPlace), so that it is tested against few.
     seen = {id(g): _Reach(g) for g in territorial}
+    at = {p: _AtPlace(gs, seen) for p, gs in by_place.items()}
     keep = []
     for r in other:
         how = vocab.joins_territory(r.family)
@@ -376,13 +378,46 @@ def absorb(territorial: list[Group], other: list[Report], kb: KB, vocab: Vocabul
             # The places r lies in (itself, then each `within` up the chain), in the groups' order:
             # a lookup per ancestor instead of a test against every place that changed hands.
             places = sorted((p for p in _enclosing(kb, r.place) if p in order), key=order.__getitem__)
-            home = next((t for p in places for t in by_place[p] if seen[id(t)].part_of(r, how)), None)
+            home = next((t for p in places if (t := at[p].first(r, how)) is not None), None)
         if home is not None:
             home.append(r)
             seen[id(home)].add(r)
+            at[home[0].place].add(home, r)
         else:
             keep.append(r)
     return keep
+
+
+class _AtPlace:
+    """The changes of hands at one place, with the ones a report could be part of found by index: by
+    the months of their dated days, and by the paragraphs and sentences their reports are told in. The
+    first of those (in the place's order) that _Reach.part_of accepts is the one a scan would find."""
+
+    def __init__(self, groups: list[Group], seen: dict[int, _Reach]):
+        self.groups, self.seen = groups, seen
+        self.where = {id(g): i for i, g in enumerate(groups)}
+        self.months = _Months()
+        self.paragraphs: dict[tuple, set[int]] = defaultdict(set)
+        self.sentences: dict[tuple, set[int]] = defaultdict(set)
+        for g in groups:
+            for y in g:
+                self.add(g, y)
+
+    def add(self, g: Group, y: Report) -> None:
+        i = self.where[id(g)]
+        self.paragraphs[(y.article, y.paragraph)].add(i)
+        self.sentences[(y.article, y.paragraph, y.sentence)].add(i)
+        if y.date:
+            self.months.add(i, *report_range(y))
+
+    def first(self, r: Report, how: str) -> Group | None:
+        if r.date:
+            offered = self.months.candidates(r, len(self.groups))
+        elif how == "paragraph":
+            offered = sorted(self.paragraphs.get((r.article, r.paragraph), ()))
+        else:
+            offered = sorted(self.sentences.get((r.article, r.paragraph, r.sentence), ()))
+        return next((self.groups[i] for i in offered if self.seen[id(self.groups[i])].part_of(r, how)), None)
 
 
 class _Spans:

@@ -166,6 +166,27 @@ def test_first_search_fetches_a_small_part_of_the_index(page, site_url, knowledg
     assert not page.seen["errors"] and not page.seen["outside"], page.seen
 
 
+@pytest.mark.parametrize(("query", "names"), [("deploys", ("Hezbollah", "Tiyas Air Base")),
+                                              ("intervenes", ("Russian Armed Forces", "Syria"))])
+def test_search_finds_an_event_by_a_word_of_its_title_on_its_entities_pages(page, site_url, knowledge,
+                                                                            query, names):
+    """Event pages are not in the index: a word of an event's title (*Hezbollah deploys to Tiyas Air
+    Base*, *Russian Armed Forces intervenes in Syria*) finds the pages of the names taking part, which
+    list the event, and the timeline; never the event's own page."""
+    event = next(e for e in knowledge["events"] if query in e["title"].split())
+    hrefs = [h.split("#")[0] for h in _search(page, site_url, query)]
+    assert hrefs, f"no search results for {query!r}"
+    assert not [h for h in hrefs if "/events/" in h], hrefs
+    found = {h.removeprefix(f"{site_url}/") for h in hrefs}
+    assert {_entity_url(knowledge, n) for n in names} <= found, (event["title"], hrefs)
+    assert "timeline/" in found, hrefs
+    # The first result lists the event, with a link to its page.
+    page.goto(hrefs[0], wait_until="load")
+    link = page.locator(f"article a[href$='{event['page_url']}']").first
+    assert link.inner_text() == event["title"]
+    assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
 def test_search_box_is_keyboard_operable(page, site_url, knowledge):
     """Tab reaches the search button, Enter opens the box with the field focused, Escape closes it and
     gives focus back to the button; a result is a link that Enter follows."""

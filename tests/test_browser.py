@@ -26,13 +26,14 @@ def page(browser, site_url):
 FIELD = "#tadmur-search-input"
 RESULT = "#tadmur-search-panel .tadmur-search__result-link"
 
-# True once the status line reports the results for the query (not "Searching for ...") and the list
-# holds a result for them: Pagefind's Modular UI fills each result in as it comes into view.
+# True once the status line reports the results for the query (not "Searching for ...") and the first
+# result is filled in: Pagefind's Modular UI fetches each result's title and excerpt as it comes into
+# view, so a lower one may be there first.
 SHOWN = r"""q => {
     const panel = document.querySelector("#tadmur-search-panel");
     const status = panel.querySelector(".tadmur-search__summary").textContent;
-    return /^\d+ results? for /.test(status) && status.endsWith(" for " + q)
-        && (status.startsWith("0 ") || !!panel.querySelector(".tadmur-search__result-link"));
+    return /^\d+ results? for /.test(status) && status.endsWith(" for " + q) && (status.startsWith("0 ")
+        || !!panel.querySelector(".tadmur-search__results > li:first-child .tadmur-search__result-link"));
 }"""
 
 

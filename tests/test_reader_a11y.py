@@ -75,20 +75,37 @@ def test_axe_finds_no_serious_violation(browser, site_url, knowledge, kind):
         pytest.xfail("; ".join(f"{rule}: {KNOWN[rule][1]}" for rule in sorted(known)))
 
 
-def test_axe_finds_no_serious_violation_in_open_search(browser, site_url):
-    """The search box opened, with results for a query: Pagefind's UI in the theme's colours."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_in_open_search(browser, site_url, scheme):
+    """The search box opened, with results for a query: the field, status line and results that
+    Pagefind's Modular UI fills in, in the theme's colours (Material's default and slate palettes)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(f"{site_url}/places/palmyra/", wait_until="networkidle")
+        palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert palette == {"light": "default", "dark": "slate"}[scheme]
         page.locator(".tadmur-search__toggle").click()
-        page.locator(".pagefind-ui__search-input").wait_for(timeout=10_000)
+        page.locator("#tadmur-search-input").wait_for(timeout=10_000)
         page.keyboard.type("Palmyra", delay=10)
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        page.wait_for_selector("#tadmur-search-panel .tadmur-search__result-link", timeout=10_000)
         page.wait_for_timeout(500)
+        # The result text and links are in the palette's colours, not the browser's defaults.
+        colours = page.evaluate(
+            """() => {
+                const c = el => getComputedStyle(el).color;
+                const panel = document.querySelector("#tadmur-search-panel");
+                return {panel: getComputedStyle(panel).backgroundColor, body: getComputedStyle(document.body)
+                        .backgroundColor, text: c(panel.querySelector(".tadmur-search__excerpt")),
+                        fg: c(document.querySelector(".md-typeset")),
+                        link: c(panel.querySelector(".tadmur-search__result-link"))};
+            }"""
+        )
+        assert colours["panel"] == colours["body"] and colours["text"] == colours["fg"], colours
+        assert colours["link"] not in (colours["text"], "rgb(0, 0, 238)"), colours
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             """async () => {

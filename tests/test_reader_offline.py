@@ -93,11 +93,11 @@ def test_http_pages_stay_on_their_origin(browser, site_url, knowledge):
         for path in _http_paths(knowledge):
             response = page.goto(f"{site_url}/{path}", wait_until="networkidle")
             assert response is not None and response.ok, path
-        # Search (Pagefind's UI, its worker and index chunks) stays on the origin too.
+        # Search (Pagefind's Modular UI, its worker and index chunks) stays on the origin too.
         page.locator(".tadmur-search__toggle").click()
-        page.locator(".pagefind-ui__search-input").wait_for(timeout=10_000)
+        page.locator("#tadmur-search-input").wait_for(timeout=10_000)
         page.keyboard.type("Palmyra", delay=10)
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+        page.wait_for_selector("#tadmur-search-panel .tadmur-search__result-link", timeout=10_000)
     finally:
         context.close()
     assert any(u.endswith(SHIM) for u in watch.requests), "the vendored iframe-worker shim is not loaded"
@@ -180,6 +180,7 @@ def test_offline_build_browses_and_says_search_needs_a_server(browser, offline_s
         text = note.inner_text()
         assert "Search needs the site served over http(s)" in text and "make serve" in text, text
         assert note.evaluate("el => el === document.activeElement")
+        assert page.locator("#tadmur-search-input").is_hidden()
         page.keyboard.press("Escape")
         assert not note.is_visible()
     finally:

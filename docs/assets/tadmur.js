@@ -1,43 +1,69 @@
 // Hand-written: the search box in the header (overrides/partials/search.html). The first time it is
-// opened it loads Pagefind's UI from the site's own pagefind/ folder; the index itself comes in small
-// chunks as the reader types. Over file:// nothing can be fetched, so the box says so instead.
+// opened it loads Pagefind's Modular UI from the site's own pagefind/ folder and connects it to the
+// box's field, status line and result list; the index itself comes in small chunks as the reader types.
+// Over file:// nothing can be fetched, so the box says so instead.
 (function () {
   var loaded = null;
+
+  // One result: the page's title as a link, and Pagefind's excerpt (its text is escaped by Pagefind,
+  // with the matched words in <mark>). The metadata `names` is for ranking only and never shown.
+  function result(r) {
+    var li = document.createElement("li");
+    li.className = "tadmur-search__result";
+    var link = document.createElement("a");
+    link.className = "tadmur-search__result-link";
+    link.href = r.url;
+    link.textContent = (r.meta && r.meta.title) || r.url;
+    var excerpt = document.createElement("p");
+    excerpt.className = "tadmur-search__excerpt";
+    excerpt.innerHTML = r.excerpt || "";
+    li.append(link, excerpt);
+    return li;
+  }
+
+  // Stands for a result until it is scrolled into view; only then are its title and excerpt fetched.
+  function placeholder() {
+    var li = document.createElement("li");
+    li.className = "tadmur-search__result tadmur-search__result--loading";
+    li.setAttribute("aria-hidden", "true");
+    return li;
+  }
 
   function load(box) {
     if (loaded) return loaded;
     var bundle = new URL(box.getAttribute("data-bundle"), location.href);
     loaded = new Promise(function (resolve, reject) {
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = bundle.href + "pagefind-ui.css";
-      document.head.appendChild(css);
       var js = document.createElement("script");
-      js.src = bundle.href + "pagefind-ui.js";
+      js.src = bundle.href + "pagefind-modular-ui.js";
       js.onload = resolve;
       js.onerror = reject;
       document.head.appendChild(js);
     }).then(function () {
-      /* global PagefindUI */
-      new PagefindUI({
-        element: box.querySelector(".tadmur-search__ui"),
+      /* global PagefindModularUI */
+      var ui = PagefindModularUI;
+      var panel = "#" + box.querySelector(".tadmur-search__panel").id;
+      // Options the Modular UI does not use itself are passed on to Pagefind (pagefind.options()).
+      var instance = new ui.Instance({
         bundlePath: bundle.pathname,
         baseUrl: new URL("..", bundle).pathname,
-        showImages: false,
-        showSubResults: false,
-        resetStyles: false,
-        // Pagefind waits this long after the last keystroke before it searches (its default: 300 ms);
-        // its index chunks are small, so a shorter wait shows the first results sooner.
-        debounceTimeoutMs: 100,
         // Entity pages carry their name and aliases as the metadata `names` (one word per name):
         // a query that is exactly a name ranks that page first.
-        ranking: { metaWeights: { names: 10 } },
-        processResult: function (result) {
-          if (result.meta) delete result.meta.names; // for ranking only, not shown
-          return result;
-        },
-        translations: { placeholder: "Palmyra, Daesh, TOW…" }
+        ranking: { metaWeights: { names: 10 } }
       });
+      instance.add(new ui.Input({
+        inputElement: "#tadmur-search-input",
+        // The wait after the last keystroke before a search (Pagefind's default: 300 ms); the index
+        // chunks are small, so a shorter wait shows the first results sooner.
+        debounceTimeoutMs: 100
+      }));
+      instance.add(new ui.Summary({ containerElement: panel + " .tadmur-search__summary" }));
+      instance.add(new ui.ResultList({
+        containerElement: panel + " .tadmur-search__results",
+        resultTemplate: result,
+        placeholderTemplate: placeholder
+      }));
+      instance.triggerLoad();
+      return instance;
     });
     return loaded;
   }
@@ -48,30 +74,29 @@
     box.dataset.ready = "1";
     var toggle = box.querySelector(".tadmur-search__toggle");
     var panel = box.querySelector(".tadmur-search__panel");
+    var field = panel.querySelector(".tadmur-search__field");
+    var input = panel.querySelector(".tadmur-search__input");
     var offline = location.protocol !== "http:" && location.protocol !== "https:";
+
+    function note(text) {
+      var p = panel.querySelector(".tadmur-search__offline");
+      field.hidden = true;
+      if (text) p.textContent = text;
+      p.hidden = false;
+      p.focus();
+    }
 
     function open() {
       panel.hidden = false;
       toggle.setAttribute("aria-expanded", "true");
-      if (offline) {
-        panel.querySelector(".tadmur-search__label").hidden = true;
-        var note = panel.querySelector(".tadmur-search__offline");
-        note.hidden = false;
-        note.focus();
-        return;
-      }
-      load(box).then(function () {
-        var input = panel.querySelector(".tadmur-search__ui input");
-        if (!input) return;
-        input.id = "tadmur-search-input"; // named by the panel's visible <label>
-        input.focus();
+      if (offline) return note();
+      if (!field.hidden) input.focus();
+      load(box).then(function (instance) {
+        // What was typed while the UI loaded is searched for at once.
+        if (input.value && instance.searchTerm !== input.value) instance.triggerSearch(input.value);
       }, function () {
         // No pagefind/ next to the pages: a preview or build that did not run Pagefind.
-        var note = panel.querySelector(".tadmur-search__offline");
-        panel.querySelector(".tadmur-search__label").hidden = true;
-        note.textContent = "The search index is missing: build the site with `make site`.";
-        note.hidden = false;
-        note.focus();
+        note("The search index is missing: build the site with `make site`.");
       });
     }
 

@@ -451,8 +451,9 @@ def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> None
 
 
 # What Pagefind indexes is marked in the pages themselves: overrides/partials/content.html puts
-# data-pagefind-body on each page's text (not on pages with `search: exclude: true`), the templates wrap
-# sections that repeat other pages in data-pagefind-ignore and weight an entity's name and aliases.
+# data-pagefind-body on each page's text (not on pages with `search: exclude: true`: event pages, index
+# pages, the review queue), the templates wrap sections that repeat other pages in data-pagefind-ignore
+# and weight an entity's name and aliases.
 # Elements marked for Material's search as data-search-exclude (section headings, figures) are left
 # out too, so either search engine sees the same text; so are the permalink signs
 # (¶) of headings and paragraphs.
@@ -465,14 +466,14 @@ PAGEFIND_ARGS = (
 
 
 def index_search(site: Path) -> None:
-    """Write Pagefind's search bundle (index chunks, pagefind-ui.js and .css) to <site>/pagefind/.
+    """Write Pagefind's search bundle (index chunks, pagefind.js, pagefind-modular-ui.js) to <site>/pagefind/.
 
     Runs the binary of the pinned pagefind_bin package over a site built by MkDocs or zensical;
     the result depends only on the built HTML.
     """
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), *PAGEFIND_ARGS, "--silent"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0 or not (site / "pagefind" / "pagefind-ui.js").is_file():
+    if proc.returncode != 0 or not (site / "pagefind" / "pagefind-modular-ui.js").is_file():
         raise SystemExit(
             f"pagefind failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-2000:]}"
         )

@@ -112,3 +112,25 @@ def test_every_change_gives_the_docs_of_a_cold_build(project: Path, tmp_path: Pa
     build(root)
     same_as_uncached(root)
     assert not (root / "docs" / "sources" / removed.name).exists()
+
+
+def test_the_pages_a_build_wrote_are_known_parsed_to_the_next(tmp_path):
+    """After a cold build, the parse cache of docs/ already holds every generated page as read_pages would
+    parse it from the file (pages.remember_pages), so the first article added after a cold build does
+    not read and parse the whole site again."""
+    from tadmur.cachefile import read_pickle
+    from tadmur.pages import parse
+
+    root = copy_project(tmp_path / "project")  # a cold build: no page in docs/ before it
+    manifest = root / "docs" / ".tadmur-generated"
+    build(root)
+    cached = read_pickle(root / ".tadmur-cache" / "parsed-pages.pickle", {})
+    generated = [ln for ln in manifest.read_text().split("\n") if ln.endswith(".md")]
+    assert generated and set(generated) <= set(cached)
+    for rel in generated:
+        path = root / "docs" / rel
+        st = path.stat()
+        mtime, size, page = cached[rel]
+        assert (mtime, size) == (st.st_mtime_ns, st.st_size), rel
+        fresh = parse(rel, path.read_text(encoding="utf-8"), generated=True)
+        assert page == type(page)(**{**fresh.__dict__, "body": None, "problems": []}), rel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -96,5 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def entry() -> None:
+    """The `tadmur` command: main(), then exit at once. A build of a large site leaves hundreds of MB of
+    objects that the interpreter would free one by one on the way out (0.3 s at 1,000 articles), and
+    nothing is left to do: every file is written and closed, every worker process joined."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -318,6 +318,30 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
     return pages
 
 
+def remember_pages(docs: Path, files: dict, cache: Path) -> None:
+    """After a build wrote docs/: put the pages it wrote into read_pages' cache, parsed from the text in
+    hand, so that the next build does not read and parse them again (after a cold build of a large
+    site that was every page, and the first article added after it paid for them)."""
+    kept: dict[str, tuple[int, int, Page]] = read_pickle(cache, {})
+    new = dict(kept)
+    base = str(docs)
+    for rel, text in files.items():
+        if text is KEEP or not rel.endswith(".md") or not isinstance(text, str):
+            continue
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except OSError:
+            continue
+        hit = kept.get(rel)
+        if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
+            continue
+        page = parse(rel, text, generated=True)
+        if page is not None and not page.problems and not page.edited():
+            new[rel] = (st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[]))
+    if new != kept:
+        write_pickle(cache, new)
+
+
 def assemble(
     rendered: dict[str, str],
     existing: dict[str, Page],

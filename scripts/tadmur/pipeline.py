@@ -46,7 +46,7 @@ from .ingest import load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
-from .pages import assemble, read_pages
+from .pages import assemble, read_pages, remember_pages
 from .parsecache import ParseCache
 from .paths import Project
 from .render import make_env, render_site, render_template
@@ -145,7 +145,7 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         t = now
 
     # Contributors' pages first: their corrections are inputs, and their words must survive the build.
-    parsed = project.root / CACHE_DIR / "parsed-pages.pickle" if cache else None
+    parsed = project.root / CACHE_DIR / PARSED_PAGES if cache else None
     pages = read_pages(project.docs, read_manifest(project.docs), parsed)
     corr = read_corrections(pages, project.schema / "page.schema.json")
     cat_schema = project.schema / "catalog.schema.json"
@@ -264,6 +264,7 @@ def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, sit
     return files, summarize_changes(previous, slim(data))
 
 
+PARSED_PAGES = "parsed-pages.pickle"  # docs/ pages as parsed (pages.read_pages, remember_pages)
 _BACKGROUND = None  # the job a forked child runs (set just before it forks)
 
 
@@ -389,6 +390,7 @@ def build_docs(project: Project) -> BuildResult:
     result.written = write_tree(project.docs, result.files)
     if result.stamps is not None:
         result.stamps.save()
+    remember_pages(project.docs, result.files, project.root / CACHE_DIR / PARSED_PAGES)
     result.timings["write"] = round(time.perf_counter() - t, 3)
     return result
 

@@ -308,3 +308,25 @@ def test_write_tree_checks_every_path_before_writing(tmp_path):
         write_tree(base, {"a.md": "ok", "../evil.md": "no"})
     assert not (tmp_path / "evil.md").exists()
     assert snapshot(base) == {}
+
+
+def test_search_results_show_hostile_text_as_text(browser, server):
+    """The search box puts each result's excerpt in the page as HTML (Pagefind marks the matched words
+    with <mark>); the article's markup in it must arrive escaped, as text, never as an element."""
+    seen: list[str] = []
+    page = browser.new_page()
+    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+    try:
+        page.goto(f"{server}/", wait_until="load")
+        page.locator(".tadmur-search__toggle").click()
+        page.locator("#tadmur-search-input").fill("onerror")
+        results = page.locator(".tadmur-search__results .tadmur-search__excerpt")
+        results.first.wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        excerpts = results.all_inner_texts()
+        assert any("<img src=x onerror=alert(2)>" in text for text in excerpts), excerpts
+        box = page.locator(".tadmur-search__results")
+        assert box.locator("img, script, iframe, [onerror], [onclick]").count() == 0
+        assert seen == []
+    finally:
+        page.close()

@@ -104,21 +104,21 @@ class Figures:
             lat, lon = ent.coordinates
             # The nearest neighbours, and only what the locator draws of them: by weight or with their
             # counts, every neighbour's page would change whenever an article names a place.
-            around = [
-                (math.hypot(p["lat"] - lat, p["lon"] - lon), p["name"], p)
-                for p in self._near(lat, lon)
-                if p["name"] != ent.name
-            ]
+            around = sorted(
+                ((d, p["name"], p) for p in self._near(lat, lon) if p["name"] != ent.name
+                 if (d := math.hypot(p["lat"] - lat, p["lon"] - lon)) < NEAR),
+                key=lambda x: x[:2],
+            )
             near = [
                 {"name": p["name"], "lat": p["lat"], "lon": p["lon"], "href": href(src, p["href"])}
-                for d, _, p in sorted((x for x in around if x[0] < NEAR), key=lambda x: x[:2])[:8]
+                for _, _, p in around[:8]
             ]
             locator = ({"name": ent.name, "lat": lat, "lon": lon, "href": href(src, ent.url)}, near)
         return ("place", locator, self.control_parts(eid))
 
     def _near(self, lat: float, lon: float) -> list[dict]:
-        """The places in the grid cells around (lat, lon), in the order of the place list (heaviest
-        first): every place within NEAR degrees is among them."""
+        """The places in the grid cells around (lat, lon): every place within NEAR degrees is among
+        them."""
         if self._place_list is None:
             self._place_list = self._places(None)
             self._grid: dict[tuple[int, int], list[int]] = {}

@@ -290,12 +290,11 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
     old: dict[str, tuple[int, int, Page]] = read_pickle(cache, {}) if cache is not None else {}
     new: dict[str, tuple[int, int, Page]] = {}
     candidates = listed | set(_markdown_files(docs))
-    base = str(docs)
     for rel in sorted(candidates):
         if not rel.endswith(".md"):
             continue
         try:
-            st = os.stat(os.path.join(base, rel))
+            st = os.stat(os.path.join(docs, rel))
         except OSError:
             continue
         if not stat.S_ISREG(st.st_mode):
@@ -311,35 +310,45 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
         page = parse(rel, text, generated=rel in listed)
         if page is not None:
             pages[rel] = page
-            if cache is not None and not page.problems and not page.edited():
-                new[rel] = (st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[]))
+            entry = _cache_entry(st, page)
+            if cache is not None and entry is not None:
+                new[rel] = entry
     if cache is not None and new != old:
         write_pickle(cache, new)
     return pages
+
+
+def _cache_entry(st: os.stat_result, page: Page) -> tuple[int, int, Page] | None:
+    """What read_pages' cache keeps of a parsed page (without its body), by its file's time and size;
+    None for a page with problems or a contributor's edit, which is read again each build."""
+    if page.problems or page.edited():
+        return None
+    return st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[])
 
 
 def remember_pages(docs: Path, files: dict, cache: Path) -> None:
     """After a build wrote docs/: put the pages it wrote into read_pages' cache, parsed from the text in
     hand, so that the next build does not read and parse them again (after a cold build of a large
     site that was every page, and the first article added after it paid for them)."""
-    kept: dict[str, tuple[int, int, Page]] = read_pickle(cache, {})
-    new = dict(kept)
-    base = str(docs)
+    entries: dict[str, tuple[int, int, Page]] = read_pickle(cache, {})
+    changed = False
     for rel, text in files.items():
-        if text is KEEP or not rel.endswith(".md") or not isinstance(text, str):
+        if text is KEEP or not rel.endswith(".md"):
             continue
         try:
-            st = os.stat(os.path.join(base, rel))
+            st = os.stat(os.path.join(docs, rel))
         except OSError:
             continue
-        hit = kept.get(rel)
+        hit = entries.get(rel)
         if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
             continue
         page = parse(rel, text, generated=True)
-        if page is not None and not page.problems and not page.edited():
-            new[rel] = (st.st_mtime_ns, st.st_size, dataclasses.replace(page, body=None, problems=[]))
-    if new != kept:
-        write_pickle(cache, new)
+        entry = _cache_entry(st, page) if page is not None else None
+        if entry is not None:
+            entries[rel] = entry
+            changed = True
+    if changed:
+        write_pickle(cache, entries)
 
 
 def assemble(

@@ -26,7 +26,6 @@ class PageStamps:
         self.keys: dict[str, str] = {}
         self.verify = os.environ.get(VERIFY) == "1"
         self.kept: set[str] = set()
-        self._docs = str(docs)  # joined as strings: a stat per page, and pathlib's joins cost more
 
     def unchanged(self, rel: str, key: str) -> bool:
         """Record this build's key of the page; True when its file is as the last build left it."""
@@ -35,7 +34,7 @@ class PageStamps:
         if old is None or old[0] != key or rel in self.exclude:
             return False
         try:
-            st = os.stat(os.path.join(self._docs, rel))
+            st = os.stat(os.path.join(self.docs, rel))
         except OSError:
             return False
         same = (st.st_mtime_ns, st.st_size) == old[1:]
@@ -61,7 +60,7 @@ class PageStamps:
                 out[rel] = self.old[rel]
                 continue
             try:
-                st = os.stat(os.path.join(self._docs, rel))
+                st = os.stat(os.path.join(self.docs, rel))
             except OSError:
                 continue
             out[rel] = (key, st.st_mtime_ns, st.st_size)

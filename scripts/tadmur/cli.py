@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import os
 import sys
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -72,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "docs":
             _report(pipeline.build_docs(project))
         elif args.command == "site":
-            _report(pipeline.build_docs(project))
-            pipeline.build_site(project, strict=not args.no_strict, offline=args.offline)
+            code = _in_child(_docs, pipeline, project)
+            if code:
+                return code
+            timings = pipeline.build_site(project, strict=not args.no_strict, offline=args.offline)
+            print("  site timings (s): " + ", ".join(f"{k} {v}" for k, v in timings.items()))
             offline = project.root / "site-offline"
             if args.offline:
                 print(f"tadmur: site built in {project.site} (and {offline} for file://)")
@@ -90,11 +97,65 @@ def main(argv: list[str] | None = None) -> int:
 
             givennames.main(project.root)
     except BuildError as exc:
-        for line in str(exc).split("\n"):
-            print(f"error: {line}", file=sys.stderr)
-        print("error: nothing was written; docs/ and site/ are as they were", file=sys.stderr)
+        _errors(exc)
         return 1
     return 0
+
+
+def _docs(pipeline, project: Project) -> int:
+    try:
+        _report(pipeline.build_docs(project))
+    except BuildError as exc:
+        _errors(exc)
+        return 1
+    return 0
+
+
+def _errors(exc: BuildError) -> None:
+    for line in str(exc).split("\n"):
+        print(f"error: {line}", file=sys.stderr)
+    print("error: nothing was written; docs/ and site/ are as they were", file=sys.stderr)
+
+
+def _in_child(job, *args) -> int:
+    """job(*args) in a forked child; its exit code, and its output printed here.
+
+    `tadmur site` makes docs/ this way: the memory the generator took (most of a GB at 10,000
+    articles) goes back to the system when the child ends, before MkDocs and Pagefind start. The
+    child's output comes back through a pipe, so it reaches this process's sys.stdout and sys.stderr
+    even when they are not the terminal's (tests read them)."""
+    if not hasattr(os, "fork"):
+        return job(*args)
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        out, err = io.StringIO(), io.StringIO()
+        code = 1
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = job(*args)
+                except BaseException:  # noqa: BLE001 - reported to the parent, like an uncaught error
+                    traceback.print_exc()
+                    code = 1
+        finally:
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(json.dumps([code, out.getvalue(), err.getvalue()]).encode("utf-8"))
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    try:
+        code, out, err = json.loads(data)
+    except ValueError:
+        code, out, err = 1, "", "error: the docs/ build stopped without a report\n"
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return code
 
 
 def entry() -> None:

@@ -1,0 +1,286 @@
+"""MkDocs on every core: a large docs/ is built as several `mkdocs build` runs over disjoint parts.
+
+One MkDocs process converts pages one after another on one core and keeps every page it has read
+until the end of the build. So a large site is split: each shard is the project's own mkdocs.yml plus
+an `exclude_docs` list (gitignore patterns, read by MkDocs itself) that leaves out the other shards'
+files. A shard still sees every file of docs/, so its links to pages of other shards are turned into
+the same addresses as in a single build (MkDocs logs them at INFO, "excluded from the built site").
+The shards run side by side, as many at once as there are cores, each into its own folder; `merge`
+then moves their pages into one site/ and joins their sitemaps.
+
+What a shard cannot check: an anchor (`page/#section`) on a page of another shard. Small sites (under
+`SINGLE_BELOW` pages, the seed site among them) are built by one MkDocs process, which checks every
+link and anchor.
+
+The split is made on the top folders of docs/: a folder with many entries is cut by the first
+character of its entries' names (one `[chars]*` pattern per folder), so a shard's list stays a few
+dozen patterns however large the site, and MkDocs matches each file against it quickly.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+SINGLE_BELOW = 4000  # Markdown pages: below this, one MkDocs process (full link and anchor checks)
+PAGES_PER_SHARD = 12000  # MkDocs holds every page of its build in memory: this bounds one process
+SPLIT_FOLDERS_OVER = 64  # a top folder with more entries than this is cut by first character
+_FIRST = "abcdefghijklmnopqrstuvwxyz0123456789"
+_OTHER = "other"  # entries whose name starts with anything else
+_PAGE_COST = 3000  # in bytes of Markdown: what a page costs MkDocs besides its text (template, files)
+
+
+def _cost(path: Path, size: int) -> int:
+    """An estimate of MkDocs' time for one file, in bytes of Markdown: pages cost their text plus a
+    fixed part; other files are only copied."""
+    return _PAGE_COST + size if path.suffix == ".md" else size // 50
+
+
+def _tree_cost(path: Path) -> tuple[int, int]:
+    """(cost, Markdown pages) of a file or of everything under a folder."""
+    if not path.is_dir():
+        return _cost(path, path.stat().st_size), int(path.suffix == ".md")
+    cost = pages = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            p = Path(root, name)
+            cost += _cost(p, p.stat().st_size)
+            pages += name.endswith(".md")
+    return cost, pages
+
+
+def buckets(docs: Path) -> tuple[dict[tuple[str, str | None], int], int]:
+    """The units a shard is made of, with their costs, and the number of Markdown pages.
+
+    A unit is a top entry of docs/ (`("about.md", None)`, `("assets", None)`), or, in a top folder
+    with many entries, the entries whose name starts with one character (`("events", "a")`)."""
+    units: dict[tuple[str, str | None], int] = {}
+    pages = 0
+    for top in sorted(os.listdir(docs)):
+        path = docs / top
+        if top.startswith("."):
+            continue  # MkDocs leaves out dot files itself
+        entries = sorted(os.listdir(path)) if path.is_dir() else []
+        if len(entries) <= SPLIT_FOLDERS_OVER:
+            units[(top, None)], n = _tree_cost(path)
+            pages += n
+            continue
+        for entry in entries:
+            first = entry[0] if entry[0] in _FIRST else _OTHER
+            cost, n = _tree_cost(path / entry)
+            units[(top, first)] = units.get((top, first), 0) + cost
+            pages += n
+    return units, pages
+
+
+def shard_count(pages: int, cores: int) -> int:
+    if pages < SINGLE_BELOW:
+        return 1
+    return max(cores, -(-pages // PAGES_PER_SHARD))
+
+
+def assign(units: dict[tuple[str, str | None], int], shards: int) -> list[set[tuple[str, str | None]]]:
+    """Units to shards, largest first, each to the least loaded shard, so the shards take about the
+    same time. Deterministic: ties go by name and by shard number."""
+    loads = [0] * shards
+    parts: list[set[tuple[str, str | None]]] = [set() for _ in range(shards)]
+    for unit in sorted(units, key=lambda u: (-units[u], u[0], u[1] or "")):
+        k = min(range(shards), key=lambda i: (loads[i], i))
+        parts[k].add(unit)
+        loads[k] += units[unit]
+    return parts
+
+
+def _class(chars: list[str]) -> str:
+    return "".join(sorted(chars))
+
+
+def exclude_patterns(units, keep: set[tuple[str, str | None]]) -> list[str]:
+    """gitignore patterns for every unit not in `keep`: `/about.md`, `/events/[abc]*`, and for the
+    names that start with another character, `/events/[!a-z0-9]*`."""
+    out: list[str] = []
+    split: dict[str, list[str]] = {}
+    for top, first in sorted(units, key=lambda u: (u[0], u[1] or "")):
+        if (top, first) in keep:
+            continue
+        if first is None:
+            out.append("/" + _glob_escape(top))
+        elif first == _OTHER:
+            out.append(f"/{_glob_escape(top)}/[!{_FIRST}]*")
+        else:
+            split.setdefault(top, []).append(first)
+    out.extend(f"/{_glob_escape(top)}/[{_class(chars)}]*" for top, chars in sorted(split.items()))
+    return out
+
+
+def _glob_escape(name: str) -> str:
+    """A top entry's name as a literal in a gitignore pattern."""
+    return re.sub(r"([\\*?\[\]!#])", r"\\\1", name)
+
+
+def shard_config(mkdocs_yml: Path, patterns: list[str]) -> str:
+    """A shard's config: the project's mkdocs.yml (INHERIT) with the other shards' files excluded.
+    It must sit beside mkdocs.yml, since MkDocs resolves relative paths from the config's folder."""
+    lines = [f"INHERIT: {mkdocs_yml.name}", "exclude_docs: |"]
+    lines += [f"  {p}" for p in patterns]
+    return "\n".join(lines) + "\n"
+
+
+_URL = re.compile(r"\n    <url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>(.*?)</loc>")
+_LASTMOD = re.compile(r"<lastmod>(\d{4}-\d{2}-\d{2})</lastmod>")
+
+
+def page_order(docs: Path) -> dict[str, tuple]:
+    """Each page's address (both forms: `a/b/` and `a/b.html`) -> its place in MkDocs' own order of
+    pages (folders walked in name order, a folder's files before its subfolders', index first), which
+    is the order of a single build's sitemap and tags export."""
+    order: dict[str, tuple] = {}
+    for root, dirs, files in os.walk(docs):
+        dirs.sort()
+        rel = Path(root).relative_to(docs).parts
+        if any(part.startswith(".") for part in rel):
+            continue
+        for name in files:
+            if not name.endswith(".md"):
+                continue
+            stem = name[:-3]
+            index = stem in ("index", "README")
+            key = tuple((1, d) for d in rel) + ((0, (not index, name)),)
+            folder = "".join(f"{d}/" for d in rel)
+            forms = (folder, folder + "index.html") if index else (f"{folder}{stem}/", f"{folder}{stem}.html")
+            for url in forms:
+                order.setdefault(url, key)
+    return order
+
+
+def merge(parts: list[Path], site: Path, order: dict[str, tuple], site_url: str) -> None:
+    """Move the shards' built folders into `site` (which must not exist yet), one after another.
+
+    Pages are unique to a shard; files every shard writes (the theme's assets, 404.html) are the same
+    in each and are taken from the first. The sitemaps and the tags exports (Material's tags.json) are
+    joined in MkDocs' order of pages (`order`), and the sitemap gzipped again as MkDocs does (dated
+    by its latest page), so the result equals a single build's."""
+    last = ((2,),)
+
+    def place(url: str) -> tuple:
+        return order.get(url, last), url
+
+    sitemaps = [p / "sitemap.xml" for p in parts if (p / "sitemap.xml").is_file()]
+    urls = [m.group(0) for s in sitemaps for m in _URL.finditer(s.read_text(encoding="utf-8"))]
+    urls.sort(key=lambda u: place(html.unescape(_LOC.search(u).group(1)).removeprefix(site_url).lstrip("/")))
+    exports = [p / "tags.json" for p in parts if (p / "tags.json").is_file()]
+    mappings = [m for e in exports for m in json.loads(e.read_text(encoding="utf-8"))["mappings"]]
+    mappings.sort(key=lambda m: place(m["item"]["url"]))
+    parts[0].rename(site)
+    for part in parts[1:]:
+        _move_missing(part, site)
+        shutil.rmtree(part, ignore_errors=True)
+    if exports:
+        with open(site / "tags.json", "w", encoding="utf-8") as f:
+            json.dump({"mappings": mappings}, f)  # as Material writes it
+    if sitemaps:
+        text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(urls) + "\n</urlset>")
+        path = site / "sitemap.xml"
+        path.write_bytes(text.encode("utf-8"))
+        dates = _LASTMOD.findall(text)
+        stamp = int(datetime.fromisoformat(max(dates)).replace(tzinfo=UTC).timestamp()) if dates else 0
+        with open(f"{path}.gz", "wb") as f, gzip.GzipFile(
+            fileobj=f, filename=f"{path}.gz", mode="wb", mtime=stamp
+        ) as gz:
+            gz.write(text.encode("utf-8"))
+
+
+def _move_missing(src: Path, dest: Path) -> None:
+    """Move what `src` has and `dest` lacks; a whole folder at once when `dest` has none of it."""
+    for entry in os.scandir(src):
+        target = dest / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if target.is_dir():
+                _move_missing(Path(entry.path), target)
+            elif not target.exists():
+                os.rename(entry.path, target)
+        elif not target.exists():
+            os.rename(entry.path, target)
+
+
+def build(root: Path, docs: Path, command: list[str], out: Path, env: dict, site_url: str,
+          cores: int | None = None) -> int:
+    """Build the site into `out` (which must not exist) with `command` + ["-f", config, "-d", folder],
+    run in `root`, in as many shards as the size of docs/ asks for, `cores` at a time.
+    Returns the first non-zero exit status of a shard (and leaves nothing behind), else 0."""
+    cores = cores or os.cpu_count() or 1
+    units, pages = buckets(docs)
+    n = shard_count(pages, cores)
+    if n == 1:
+        return _wait([_start(command + ["-f", str(root / "mkdocs.yml"), "-d", str(out)], root, env)])
+    parts = assign(units, n)
+    configs = [root / f"{out.name}-shard-{k}.yml" for k in range(n)]
+    folders = [out.with_name(f"{out.name}-shard-{k}") for k in range(n)]
+    try:
+        for k, config in enumerate(configs):
+            config.write_text(shard_config(root / "mkdocs.yml", exclude_patterns(units, parts[k])),
+                              encoding="utf-8")
+        # Largest shards first, so that the last to start is a small one.
+        order = sorted(range(n), key=lambda k: -sum(units[u] for u in parts[k]))
+        running: list = []
+        for k in order:
+            if len(running) == cores:
+                status = _wait_any(running)
+                if status:
+                    return status
+            running.append(_start(command + ["-f", str(configs[k]), "-d", str(folders[k])], root, env))
+        status = _wait(running)
+        if status:
+            return status
+        if out.is_dir():
+            out.rmdir()  # the caller's empty temporary folder: the first shard's folder takes its place
+        merge(folders, out, page_order(docs), site_url)
+        return 0
+    finally:
+        for config in configs:
+            config.unlink(missing_ok=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(cmd: list[str], cwd: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(cmd, cwd=cwd, env=env)
+
+
+def _wait_any(running: list) -> int:
+    """Wait for one of the running shards to end (polling: os.wait could reap another child of this
+    process); a failure stops the others."""
+    while True:
+        for proc in running:
+            if proc.poll() is not None:
+                running.remove(proc)
+                if proc.returncode:
+                    _stop(running)
+                return proc.returncode
+        time.sleep(0.1)
+
+
+def _wait(running: list) -> int:
+    while running:
+        status = _wait_any(running)
+        if status:
+            return status
+    return 0
+
+
+def _stop(running: list) -> None:
+    for proc in running:
+        proc.kill()
+        proc.wait()
+    running.clear()

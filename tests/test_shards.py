@@ -1,0 +1,126 @@
+"""A large site is built by several MkDocs processes over disjoint parts of docs/ (tadmur.shards), and
+Pagefind reads only the pages it indexes (pipeline.index_search with docs/). Both must give the very
+site one MkDocs process and a full Pagefind run give."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pathspec
+import pytest
+from conftest import snapshot
+from tadmur import shards
+from tadmur.pipeline import index_search, searched_pages
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "false"}
+MKDOCS = [sys.executable, "-m", "tadmur.mkdocs_quiet", "build", "--clean", "--strict"]
+
+
+def _project(built: Path, dest: Path) -> Path:
+    dest.mkdir()
+    shutil.copy(built / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(built / "docs", dest / "docs")
+    shutil.copytree(built / "overrides", dest / "overrides")
+    return dest
+
+
+def _force_shards(monkeypatch: pytest.MonkeyPatch, docs: Path, n: int) -> None:
+    """Make even the seed site split into n shards."""
+    pages = shards.buckets(docs)[1]
+    monkeypatch.setattr(shards, "SINGLE_BELOW", 0)
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", -(-pages // n))
+
+
+def test_sharded_build_equals_one_mkdocs_build(built_site: Path, tmp_path: Path, monkeypatch) -> None:
+    root = _project(built_site, tmp_path / "p")
+    _force_shards(monkeypatch, root / "docs", 3)
+    units, pages = shards.buckets(root / "docs")
+    assert shards.shard_count(pages, 2) == 3
+    out = root / ".site-test"
+    assert shards.build(root, root / "docs", MKDOCS, out, ENV, "https://tadmur.example.org/", cores=2) == 0
+    # Same files, same bytes: every page (links to pages of other shards included), the sitemap and
+    # its gzip, and Material's tags export. Only Pagefind's bundle is not MkDocs' work.
+    single = {k: v for k, v in snapshot(built_site / "site").items() if not k.startswith("pagefind/")}
+    got = snapshot(out)
+    assert sorted(got) == sorted(single)
+    different = [k for k in single if got[k] != single[k]]
+    assert different == []
+    # Nothing of the shards is left behind: no configs, no folders.
+    assert sorted(p.name for p in root.iterdir()) == [".site-test", "docs", "mkdocs.yml", "overrides"]
+
+
+def test_a_failing_shard_fails_the_build_and_leaves_nothing(built_site: Path, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    root = _project(built_site, tmp_path / "p")
+    _force_shards(monkeypatch, root / "docs", 2)
+    about = root / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[broken](no-such-page.md)\n", encoding="utf-8")
+    out = root / ".site-test"
+    status = shards.build(root, root / "docs", MKDOCS, out, ENV, "https://tadmur.example.org/", cores=2)
+    assert status != 0  # --strict: the broken link is a warning in the shard that has about.md
+    assert sorted(p.name for p in root.iterdir()) == ["docs", "mkdocs.yml", "overrides"]
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_every_file_is_in_exactly_one_shard(tmp_path: Path, n: int) -> None:
+    docs = tmp_path / "docs"
+    names = [f"{c}{i}" for c in "abcxyz019" for i in range(12)] + ["-dash", "Upper", "ünï", "_x", "#hash"]
+    for name in names:
+        (docs / "events").mkdir(parents=True, exist_ok=True)
+        (docs / "events" / f"{name}.md").write_text("x" * len(name), encoding="utf-8")
+    (docs / "events" / "abc").mkdir()
+    (docs / "events" / "abc" / "mentions-2.md").write_text("m", encoding="utf-8")
+    for top in ("index.md", "about.md", "[odd]!.md", "feed.xml"):
+        (docs / top).write_text("t", encoding="utf-8")
+    (docs / "assets").mkdir()
+    (docs / "assets" / "site.css").write_text("c", encoding="utf-8")
+    units, pages = shards.buckets(docs)
+    parts = shards.assign(units, n)
+    assert all(parts)
+    specs = [pathspec.GitIgnoreSpec.from_lines(shards.exclude_patterns(units, part)) for part in parts]
+    files = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()]
+    assert pages == sum(f.endswith(".md") for f in files)
+    for f in files:
+        owners = [k for k, spec in enumerate(specs) if not spec.match_file(f)]
+        assert len(owners) == 1, (f, owners)
+
+
+def test_searched_pages_follow_the_front_matter(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    pages = {
+        "index.md": "# Home\n",
+        "about.md": "---\ntitle: About\n---\ntext\n",
+        "actors/x.md": "---\ntitle: X\nsearch:\n  boost: 4\ntags:\n  - a\n---\n",
+        "actors/x/mentions-2.md": "---\nsearch:\n  exclude: true\n---\n",
+        "events/e.md": "---\ntitle: E\nsearch:\n  boost: 1\n  exclude: true\n# note\n---\n",
+        "events/inline.md": "---\nsearch: {exclude: true}\n---\n",
+        "events/no.md": "---\nsearch:\n  exclude: false\n---\n",
+        "broken.md": "---\nsearch:\n  exclude: [unclosed\n---\n",
+        "long.md": "---\ntags:\n" + "  - alias\n" * 3000 + "search:\n  exclude: true\n---\n",
+        "sub/index.md": "---\ntitle: Sub\n---\n",
+    }
+    for rel, text in pages.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    assert searched_pages(docs) == [
+        "about/index.html", "broken/index.html", "index.html", "actors/x/index.html",
+        "events/no/index.html", "sub/index.html",
+    ]
+    (docs / "long.md").unlink()
+    for rel in ("actors/x/mentions-2.md", "events/e.md", "events/inline.md"):
+        (docs / rel).unlink()
+    assert searched_pages(docs) is None  # nothing left out: Pagefind reads the site itself
+
+
+def test_pagefind_on_searched_pages_equals_pagefind_on_the_whole_site(built_site: Path,
+                                                                      tmp_path: Path) -> None:
+    whole, part = tmp_path / "whole", tmp_path / "part"
+    for site in (whole, part):
+        shutil.copytree(built_site / "site", site, ignore=shutil.ignore_patterns("pagefind"))
+    index_search(whole)
+    index_search(part, built_site / "docs")
+    assert snapshot(part / "pagefind") == snapshot(whole / "pagefind")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["part", "whole"]  # the hard links are gone

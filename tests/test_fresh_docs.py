@@ -16,7 +16,7 @@ def test_committed_docs_are_not_stale():
     stale = [
         rel
         for rel, text in sorted(files.items())
-        if not (ROOT / "docs" / rel).is_file() or (ROOT / "docs" / rel).read_text(encoding="utf-8") != text
+        if not (ROOT / "docs" / rel).is_file() or (ROOT / "docs" / rel).read_bytes() != text
     ]
     listed = (ROOT / "docs" / MANIFEST).read_text(encoding="utf-8").split()
     leftover = sorted(set(listed) - set(files))

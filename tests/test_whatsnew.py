@@ -193,7 +193,7 @@ def test_page_stays_bounded(project, monkeypatch):
     monkeypatch.setattr(whatsnew, "RECENT_ARTICLES", 2)
     monkeypatch.setattr(whatsnew, "OLDER_ARTICLES", 2)
     monkeypatch.setattr(whatsnew, "PAGE_LIST_CAP", 3)
-    page = generate(Project(project["root"])).files["whats-new.md"]
+    page = generate(Project(project["root"])).files["whats-new.md"].decode("utf-8")
     heads = re.findall(r"^## .*$", page, flags=re.M)
     assert len(heads) == 3 and heads[-1] == "## Earlier additions", heads
     assert len(re.findall(r"^\| \[.*\]\(sources/", page, flags=re.M)) == 2

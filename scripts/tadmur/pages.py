@@ -342,7 +342,7 @@ def remember_pages(docs: Path, files: dict, cache: Path) -> None:
         hit = entries.get(rel)
         if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
             continue
-        page = parse(rel, text, generated=True)
+        page = parse(rel, text.decode("utf-8") if isinstance(text, bytes) else text, generated=True)
         entry = _cache_entry(st, page) if page is not None else None
         if entry is not None:
             entries[rel] = entry
@@ -413,6 +413,8 @@ def assemble(
         if not rel.endswith(".md") or text is KEEP:  # KEEP: the file is as the last build left it
             out[rel] = text
             continue
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
         fm, body = split_rendered(rel, text)
         fresh = Page(rel, machine_fm=fm, body=body)
         old = existing.get(rel)
@@ -435,7 +437,7 @@ def assemble(
                 )
             )
             continue
-        out[rel] = compose(fresh)
+        out[rel] = compose(fresh).encode("utf-8")  # held as bytes until written (render_site says why)
     for rel, old in sorted(existing.items()):
         if rel in made:
             continue
@@ -452,7 +454,7 @@ def assemble(
         body = with_notes(body, old.prefix, old.suffix)
         out[rel] = compose(
             Page(rel, machine_fm=fm, body=body, own_fm=old.own_fm, prefix=old.prefix, suffix=old.suffix)
-        )
+        ).encode("utf-8")
         notes.append(
             f"docs/{rel}: nothing in the articles makes this page any more; it is kept because it holds "
             "your text (delete the file if it is no longer needed)"

@@ -96,7 +96,7 @@ def mkdocs_settings(path: Path) -> dict:
 class BuildResult:
     kb: KB
     events: list
-    files: dict[str, str]
+    files: dict[str, bytes]  # docs/ path -> UTF-8 bytes (or writer.KEEP: the file is as it was)
     timings: dict[str, float] = field(default_factory=dict)
     peak_mb: dict[str, int] = field(default_factory=dict)  # peak memory so far at the end of each stage
     written: dict[str, int] = field(default_factory=dict)
@@ -233,9 +233,7 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         raise
     data_files, changes = exporting.result()
     files.update(data_files)
-    files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_text(
-        encoding="utf-8"
-    )
+    files["data/knowledge.schema.json"] = (project.schema / "knowledge.schema.json").read_bytes()
     env = make_env(project.templates)
     files, notes = assemble(
         files,
@@ -262,6 +260,8 @@ def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, sit
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
     files = {"data/knowledge.json": dumps(data), **export_csv(data, site["url"])}
     files["feed.xml"] = atom_feed(kb, events, site)
+    # As bytes, like the pages (render_site): smaller in memory and to pass back from the forked child.
+    files = {rel: text.encode("utf-8") if isinstance(text, str) else text for rel, text in files.items()}
     return files, summarize_changes(previous, slim(data))
 
 

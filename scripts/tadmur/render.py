@@ -1,7 +1,7 @@
 """Stage 5: render the knowledge base as Markdown pages.
 
 The pages are made by the emitters of the `emit` package, one module per kind of page; this module is
-the stage's entry point, `render_site(kb, templates_dir, ...)` -> {path under docs/: Markdown text}.
+the stage's entry point, `render_site(kb, templates_dir, ...)` -> {path under docs/: UTF-8 bytes}.
 """
 
 from __future__ import annotations

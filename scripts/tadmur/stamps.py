@@ -42,12 +42,12 @@ class PageStamps:
             self.kept.add(rel)
         return same and not self.verify
 
-    def check(self, files: dict[str, str]) -> None:
+    def check(self, files: dict[str, str | bytes]) -> None:
         """With TADMUR_VERIFY_PAGES=1: every page kept must equal what the build just made of it."""
-        stale = [
-            rel for rel in sorted(self.kept)
-            if (self.docs / rel).read_text(encoding="utf-8") != files.get(rel)
-        ]
+        def blob(data: str | bytes | None) -> bytes | None:
+            return data.encode("utf-8") if isinstance(data, str) else data
+
+        stale = [rel for rel in sorted(self.kept) if (self.docs / rel).read_bytes() != blob(files.get(rel))]
         if stale:
             names = ", ".join(stale[:10])
             raise RuntimeError(f"{len(stale)} kept page(s) differ from a fresh build: {names}")

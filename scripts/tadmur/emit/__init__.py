@@ -81,7 +81,7 @@ def render_site(
     excerpts: dict[str, Excerpt] | None = None,
     policy: Policy | None = None,
     stamps=None,
-) -> dict[str, str]:
+) -> dict[str, bytes]:
     """Every generated Markdown page, keyed by its path under docs/.
 
     `hidden` are events an editor hid and `candidates` unconfirmed ones (each keeps a page, and only
@@ -89,6 +89,9 @@ def render_site(
     (old page, new page, why) for renamed and merged entities and merged events. With `stamps`
     (stamps.PageStamps), a page whose key and file are as the last build left them is not made: its
     value is writer.KEEP.
+
+    Pages are held as UTF-8 bytes: a page with one curly quote would take 2 bytes a character as str,
+    and a large site holds every page until it is written.
     """
     ctx = build_context(kb, templates, site, events, geo, hidden, redirects, candidates, excerpts, policy)
     out: dict[str, str] = {}
@@ -96,5 +99,5 @@ def render_site(
         if stamps is not None and page.key is not None and stamps.unchanged(path, page.key()):
             out[path] = KEEP
         else:
-            out[path] = page.make()
+            out[path] = page.make().encode("utf-8")
     return out

@@ -34,16 +34,19 @@ def _force_shards(monkeypatch: pytest.MonkeyPatch, docs: Path, n: int) -> None:
     monkeypatch.setattr(shards, "PAGES_PER_SHARD", -(-pages // n))
 
 
-def test_sharded_build_equals_one_mkdocs_build(built_site: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("site", ["site", "site-offline"])
+def test_sharded_build_equals_one_mkdocs_build(built_site: Path, tmp_path: Path, monkeypatch, site) -> None:
+    """site-offline/ is the same site with Material's offline plugin on (links end in index.html)."""
     root = _project(built_site, tmp_path / "p")
     _force_shards(monkeypatch, root / "docs", 3)
     units, pages = shards.buckets(root / "docs")
     assert shards.shard_count(pages, 2) == 3
     out = root / ".site-test"
-    assert shards.build(root, root / "docs", MKDOCS, out, ENV, "https://tadmur.example.org/", cores=2) == 0
+    env = {**ENV, "TADMUR_OFFLINE": "true" if site == "site-offline" else "false"}
+    assert shards.build(root, root / "docs", MKDOCS, out, env, "https://tadmur.example.org/", cores=2) == 0
     # Same files, same bytes: every page (links to pages of other shards included), the sitemap and
     # its gzip, and Material's tags export. Only Pagefind's bundle is not MkDocs' work.
-    single = {k: v for k, v in snapshot(built_site / "site").items() if not k.startswith("pagefind/")}
+    single = {k: v for k, v in snapshot(built_site / site).items() if not k.startswith("pagefind/")}
     got = snapshot(out)
     assert sorted(got) == sorted(single)
     different = [k for k in single if got[k] != single[k]]
@@ -124,3 +127,48 @@ def test_pagefind_on_searched_pages_equals_pagefind_on_the_whole_site(built_site
     index_search(part, built_site / "docs")
     assert snapshot(part / "pagefind") == snapshot(whole / "pagefind")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part", "whole"]  # the hard links are gone
+
+
+def _job(code: int, fail: bool = False) -> int:
+    print("made docs/ ü")
+    print("a warning", file=sys.stderr)
+    if fail:
+        raise ValueError("a bug in a stage")
+    return code
+
+
+@pytest.mark.parametrize("code", [0, 1])
+def test_docs_in_a_child_process_report_here(code: int, capsys) -> None:
+    """`tadmur site` makes docs/ in a forked child (so its memory is freed before MkDocs): its exit code
+    and its output, even when this process's output is captured, come back."""
+    from tadmur.cli import _in_child
+
+    assert _in_child(_job, code) == code
+    out, err = capsys.readouterr()
+    assert out == "made docs/ ü\n" and err == "a warning\n"
+
+
+def test_a_crash_in_the_child_is_an_error_with_its_traceback(capsys) -> None:
+    from tadmur.cli import _in_child
+
+    assert _in_child(_job, 0, True) == 1
+    out, err = capsys.readouterr()
+    assert "made docs/" in out and "ValueError: a bug in a stage" in err
+
+
+def test_strict_fails_on_a_warning(built_site: Path, tmp_path: Path, capfd) -> None:
+    """`tadmur site` runs `mkdocs build --strict`: a broken link in a contributor's text stops it, names
+    the page, and leaves the last site/ as it was. (With `mkdocs -q`, MkDocs hid the warning and passed.)"""
+    from tadmur.paths import Project
+    from tadmur.pipeline import build_site
+
+    root = _project(built_site, tmp_path / "p")
+    shutil.copytree(built_site / "site", root / "site")
+    before = snapshot(root / "site")
+    about = root / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nSee [the notes](notes.md).\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="mkdocs build failed"):
+        build_site(Project(root))
+    assert "about.md" in capfd.readouterr().err
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["docs", "mkdocs.yml", "overrides", "site"]

@@ -1,7 +1,7 @@
 """The generated docs/ must also build with zensical, MkDocs' successor (it ignores hooks and plugins).
 
 Search is Pagefind's, run over the built HTML after either engine: `tadmur site` runs it after MkDocs,
-and `tadmur.pipeline.index_search(site)` does the same after `zensical build`.
+and `tadmur.pipeline.index_search(site, docs)` does the same after `zensical build`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_site_builds_with_zensical(built_site: Path, tmp_path: Path) -> None:
     palmyra = (site / "places" / "palmyra" / "index.html").read_text(encoding="utf-8")
     assert "data-tadmur-search" in palmyra and "data-pagefind-body" in palmyra
     assert 'data-pagefind-meta="names:palmyra tadmur' in palmyra
-    index_search(site)
+    index_search(site, tmp_path / "docs")  # only the pages search indexes, as after MkDocs
     records = pagefind_records(site)
     assert "/places/palmyra/" in records and "/review/" not in records
     assert "tadmur" in records["/places/palmyra/"]["meta"]["names"].split()

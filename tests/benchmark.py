@@ -41,13 +41,14 @@ DEFAULT_SIZES = (1000, 5000)
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (Linux /proc)."""
-    total, stack, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    """Memory of a process and all its descendants now (Linux /proc): the sum of their proportional set
+    sizes, so that the pages a forked worker shares with its parent are counted once, not twice."""
+    total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * page
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(ln.split()[1]) * 1024 for ln in f if ln.startswith("Pss:"))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack += [int(c) for c in f.read().split()]
@@ -60,8 +61,9 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int,
     """Run a command; return (wall seconds, peak resident memory in MB, stdout).
 
     The peak is the largest sum, sampled every 0.2 s, of the memory of the command and every process
-    it started that was running at that moment: MkDocs shards and Pagefind run side by side, and the
-    system must hold them together. (Where /proc is missing, the peak of the largest single process.)
+    it started that was running at that moment (`tree_rss`): MkDocs shards run side by side, as do the
+    forked workers, and the system must hold them together. (Where /proc is missing, the peak of the
+    largest single process.)
     Prints its CPU time too: on a shared machine that varies less than the wall time."""
     with tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
         t = time.perf_counter()
@@ -74,7 +76,7 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int,
                 peak[0] = max(peak[0], tree_rss(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
-        if Path("/proc/self/statm").exists():
+        if Path("/proc/self/smaps_rollup").exists():
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)  # reaps it, with its own peak memory
         done.set()

@@ -101,6 +101,11 @@ def test_searched_pages_follow_the_front_matter(tmp_path: Path) -> None:
         "events/e.md": "---\ntitle: E\nsearch:\n  boost: 1\n  exclude: true\n# note\n---\n",
         "events/inline.md": "---\nsearch: {exclude: true}\n---\n",
         "events/no.md": "---\nsearch:\n  exclude: false\n---\n",
+        "events/yes.md": "---\nsearch:\n  boost: 2\n  exclude: yes\n---\n",  # YAML 1.1: true
+        "events/quoted.md": "---\nsearch:\n  exclude: \"true\"\n---\n",  # a string: true to the theme too
+        "events/one.md": "---\nsearch:\n  exclude: 1\n---\n",
+        "events/zero.md": "---\nsearch:\n  exclude: 0\n---\n",
+        "events/null.md": "---\nsearch:\n  exclude: null\n---\n",
         "broken.md": "---\nsearch:\n  exclude: [unclosed\n---\n",
         "long.md": "---\ntags:\n" + "  - alias\n" * 3000 + "search:\n  exclude: true\n---\n",
         "sub/index.md": "---\ntitle: Sub\n---\n",
@@ -110,10 +115,11 @@ def test_searched_pages_follow_the_front_matter(tmp_path: Path) -> None:
         (docs / rel).write_text(text, encoding="utf-8")
     assert searched_pages(docs) == [
         "about/index.html", "broken/index.html", "index.html", "actors/x/index.html",
-        "events/no/index.html", "sub/index.html",
+        "events/no/index.html", "events/null/index.html", "events/zero/index.html", "sub/index.html",
     ]
     (docs / "long.md").unlink()
-    for rel in ("actors/x/mentions-2.md", "events/e.md", "events/inline.md"):
+    for rel in ("actors/x/mentions-2.md", "events/e.md", "events/inline.md", "events/yes.md",
+                "events/quoted.md", "events/one.md"):
         (docs / rel).unlink()
     assert searched_pages(docs) is None  # nothing left out: Pagefind reads the site itself
 

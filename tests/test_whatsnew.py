@@ -235,7 +235,7 @@ def test_the_last_export_is_read_slim_whatever_its_layout(tmp_path):
         "redirects": [{"from": "a/", "to": "b/"}],
     }
     path = tmp_path / "knowledge.json"
-    path.write_text(dumps(data), encoding="utf-8")
+    path.write_bytes(dumps(data))
     assert read_slim(path) == slim(data)
     assert read_slim(path)["mention_count"] == 2
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")

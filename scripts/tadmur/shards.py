@@ -99,10 +99,6 @@ def assign(units: dict[tuple[str, str | None], int], shards: int) -> list[set[tu
     return parts
 
 
-def _class(chars: list[str]) -> str:
-    return "".join(sorted(chars))
-
-
 def exclude_patterns(units, keep: set[tuple[str, str | None]]) -> list[str]:
     """gitignore patterns for every unit not in `keep`: `/about.md`, `/events/[abc]*`, and for the
     names that start with another character, `/events/[!a-z0-9]*`."""
@@ -117,7 +113,7 @@ def exclude_patterns(units, keep: set[tuple[str, str | None]]) -> list[str]:
             out.append(f"/{_glob_escape(top)}/[!{_FIRST}]*")
         else:
             split.setdefault(top, []).append(first)
-    out.extend(f"/{_glob_escape(top)}/[{_class(chars)}]*" for top, chars in sorted(split.items()))
+    out.extend(f"/{_glob_escape(top)}/[{''.join(sorted(chars))}]*" for top, chars in sorted(split.items()))
     return out
 
 
@@ -216,7 +212,7 @@ def _move_missing(src: Path, dest: Path) -> None:
 
 def build(root: Path, docs: Path, command: list[str], out: Path, env: dict, site_url: str,
           cores: int | None = None) -> int:
-    """Build the site into `out` (which must not exist) with `command` + ["-f", config, "-d", folder],
+    """Build the site into `out` (absent, or an empty folder) with `command` + ["-f", config, "-d", folder],
     run in `root`, in as many shards as the size of docs/ asks for, `cores` at a time.
     Returns the first non-zero exit status of a shard (and leaves nothing behind), else 0."""
     cores = cores or os.cpu_count() or 1
@@ -231,7 +227,7 @@ def build(root: Path, docs: Path, command: list[str], out: Path, env: dict, site
         for k, config in enumerate(configs):
             config.write_text(shard_config(root / "mkdocs.yml", exclude_patterns(units, parts[k])),
                               encoding="utf-8")
-        # Largest shards first, so that the last to start is a small one.
+        # The shards are about equal (assign); the largest go first all the same.
         order = sorted(range(n), key=lambda k: -sum(units[u] for u in parts[k]))
         running: list = []
         for k in order:

@@ -330,3 +330,15 @@ def test_search_results_show_hostile_text_as_text(browser, server):
         assert seen == []
     finally:
         page.close()
+
+
+def test_md_escape_makes_every_markdown_character_inert() -> None:
+    """Every ASCII punctuation mark is backslash-escaped, < > & " become entities, and runs of white
+    space (a line break included, which could start a block) become one space."""
+    from tadmur.mdtext import md_escape
+
+    assert md_escape('a  <img src=x>\n# [x](y) *b* {: .c } --8<-- "&"') == (
+        "a &lt;img src\\=x&gt; \\# \\[x\\]\\(y\\) \\*b\\* \\{\\: \\.c \\} \\-\\-8&lt;\\-\\- &quot;&amp;&quot;"
+    )
+    assert md_escape("“Palmyra” – ¶3") == "“Palmyra” – ¶3"  # letters and typography pass as they are
+    assert md_escape(2017) == "2017"

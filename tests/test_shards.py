@@ -113,8 +113,8 @@ def test_searched_pages_follow_the_front_matter(tmp_path: Path) -> None:
     for rel, text in pages.items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
-    assert searched_pages(docs) == [
-        "about/index.html", "broken/index.html", "index.html", "actors/x/index.html",
+    assert searched_pages(docs) == [  # in MkDocs' order: a folder's index first
+        "index.html", "about/index.html", "broken/index.html", "actors/x/index.html",
         "events/no/index.html", "events/null/index.html", "events/zero/index.html", "sub/index.html",
     ]
     (docs / "long.md").unlink()

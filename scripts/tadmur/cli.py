@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             _report(result)
             print("tadmur: inputs are valid")
         elif args.command == "docs":
-            _report(pipeline.build_docs(project))
+            return _docs(pipeline, project)
         elif args.command == "site":
             code = _in_child(_docs, pipeline, project)
             if code:

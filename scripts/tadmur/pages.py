@@ -342,7 +342,7 @@ def remember_pages(docs: Path, files: dict, cache: Path) -> None:
         hit = entries.get(rel)
         if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
             continue
-        page = parse(rel, text.decode("utf-8") if isinstance(text, bytes) else text, generated=True)
+        page = parse(rel, text.decode("utf-8"), generated=True)
         entry = _cache_entry(st, page) if page is not None else None
         if entry is not None:
             entries[rel] = entry
@@ -352,13 +352,13 @@ def remember_pages(docs: Path, files: dict, cache: Path) -> None:
 
 
 def assemble(
-    rendered: dict[str, str],
+    rendered: dict[str, bytes],
     existing: dict[str, Page],
     docs: Path,
     orphan_body,
     moves: dict[str, str] | None = None,
     merged: frozenset[str] = frozenset(),
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, bytes], list[str]]:
     """The files to write: each rendered page wrapped around its contributor's parts.
 
     Refuses (BuildErrors, nothing written) when a contributor's edit is inside the build's part, when
@@ -373,7 +373,7 @@ def assemble(
 
     errors: list[BuildError] = []
     notes: list[str] = []
-    out: dict[str, str] = {}
+    out: dict[str, bytes] = {}
     # A renamed entity's page takes the contributor's parts with it, unless the new page has its own.
     existing = dict(existing)
     for old_rel, new_rel in sorted((moves or {}).items()):
@@ -413,9 +413,7 @@ def assemble(
         if not rel.endswith(".md") or text is KEEP:  # KEEP: the file is as the last build left it
             out[rel] = text
             continue
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        fm, body = split_rendered(rel, text)
+        fm, body = split_rendered(rel, text.decode("utf-8"))
         fresh = Page(rel, machine_fm=fm, body=body)
         old = existing.get(rel)
         if old is not None:

@@ -522,18 +522,11 @@ def searched_pages(docs: Path) -> list[str] | None:
     an extra page costs Pagefind a little time, while a missing one would be missing from search."""
     kept: list[str] = []
     left_out = False
-    for root, dirs, files in os.walk(docs):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = Path(root).relative_to(docs)
-        for name in sorted(files):
-            if not name.endswith(".md"):
-                continue
-            if _excluded(os.path.join(root, name)):
-                left_out = True
-                continue
-            stem = name[:-3]
-            folder = rel if stem in ("index", "README") else rel / stem
-            kept.append((folder / "index.html").as_posix())
+    for path, url in shards.markdown_pages(docs):
+        if _excluded(os.path.join(docs, path)):
+            left_out = True
+        else:
+            kept.append(url + "index.html")
     return kept if left_out else None
 
 
@@ -552,8 +545,7 @@ def _excluded(path: str) -> bool:
         return False
     # The block as the templates write it ("search:" then "  key: value" lines) is read here; YAML
     # (a tenth of a millisecond a page, seconds on a large site) only reads any other form.
-    simple = _SIMPLE_SEARCH.fullmatch(block.group(0))
-    if simple is not None:
+    if _SIMPLE_SEARCH.fullmatch(block.group(0)):
         values = dict(_SEARCH_ITEM.findall(block.group(0)))
         value = values.get("exclude", "false")
         if value in _YAML_BOOLS:

@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -135,39 +136,42 @@ _LOC = re.compile(r"<loc>(.*?)</loc>")
 _LASTMOD = re.compile(r"<lastmod>(\d{4}-\d{2}-\d{2})</lastmod>")
 
 
-def page_order(docs: Path) -> dict[str, tuple]:
-    """Each page's address (both forms: `a/b/` and `a/b.html`) -> its place in MkDocs' own order of
-    pages (folders walked in name order, a folder's files before its subfolders', index first), which
-    is the order of a single build's sitemap and tags export."""
-    order: dict[str, tuple] = {}
+def markdown_pages(docs: Path) -> Iterator[tuple[str, str]]:
+    """(path under docs/, directory address: `a/b/`, `a/` for a/index.md) of each Markdown page, in
+    MkDocs' own order (the walk of its get_files: folders in name order, a folder's files before its
+    subfolders', index first). Dot files and folders are left out, as MkDocs leaves them out."""
     for root, dirs, files in os.walk(docs):
-        dirs.sort()
-        rel = Path(root).relative_to(docs).parts
-        if any(part.startswith(".") for part in rel):
-            continue
-        for name in files:
-            if not name.endswith(".md"):
-                continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = Path(root).relative_to(docs).as_posix()
+        folder = "" if folder == "." else folder + "/"
+        names = sorted((f for f in files if f.endswith(".md") and not f.startswith(".")),
+                       key=lambda f: (f[:-3] not in ("index", "README"), f))
+        for name in names:
             stem = name[:-3]
-            index = stem in ("index", "README")
-            key = tuple((1, d) for d in rel) + ((0, (not index, name)),)
-            folder = "".join(f"{d}/" for d in rel)
-            forms = (folder, folder + "index.html") if index else (f"{folder}{stem}/", f"{folder}{stem}.html")
-            for url in forms:
-                order.setdefault(url, key)
+            yield folder + name, folder if stem in ("index", "README") else f"{folder}{stem}/"
+
+
+def page_order(docs: Path) -> dict[str, int]:
+    """Each page's address, in both forms (`a/b/` and, without directory URLs, `a/b.html`) -> its place
+    in MkDocs' order of pages, which is the order of a single build's sitemap and tags export."""
+    order: dict[str, int] = {}
+    for n, (path, url) in enumerate(markdown_pages(docs)):
+        index = path.rsplit("/", 1)[-1] in ("index.md", "README.md")
+        order.setdefault(url, n)
+        order.setdefault(url + "index.html" if index else url[:-1] + ".html", n)
     return order
 
 
-def merge(parts: list[Path], site: Path, order: dict[str, tuple], site_url: str) -> None:
+def merge(parts: list[Path], site: Path, order: dict[str, int], site_url: str) -> None:
     """Move the shards' built folders into `site` (which must not exist yet), one after another.
 
     Pages are unique to a shard; files every shard writes (the theme's assets, 404.html) are the same
     in each and are taken from the first. The sitemaps and the tags exports (Material's tags.json) are
     joined in MkDocs' order of pages (`order`), and the sitemap gzipped again as MkDocs does (dated
     by its latest page), so the result equals a single build's."""
-    last = ((2,),)
+    last = len(order)
 
-    def place(url: str) -> tuple:
+    def place(url: str) -> tuple[int, str]:
         return order.get(url, last), url
 
     sitemaps = [p / "sitemap.xml" for p in parts if (p / "sitemap.xml").is_file()]

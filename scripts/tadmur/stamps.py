@@ -42,12 +42,9 @@ class PageStamps:
             self.kept.add(rel)
         return same and not self.verify
 
-    def check(self, files: dict[str, str | bytes]) -> None:
+    def check(self, files: dict[str, bytes]) -> None:
         """With TADMUR_VERIFY_PAGES=1: every page kept must equal what the build just made of it."""
-        def blob(data: str | bytes | None) -> bytes | None:
-            return data.encode("utf-8") if isinstance(data, str) else data
-
-        stale = [rel for rel in sorted(self.kept) if (self.docs / rel).read_bytes() != blob(files.get(rel))]
+        stale = [rel for rel in sorted(self.kept) if (self.docs / rel).read_bytes() != files.get(rel)]
         if stale:
             names = ", ".join(stale[:10])
             raise RuntimeError(f"{len(stale)} kept page(s) differ from a fresh build: {names}")

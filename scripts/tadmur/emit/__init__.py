@@ -94,7 +94,7 @@ def render_site(
     and a large site holds every page until it is written.
     """
     ctx = build_context(kb, templates, site, events, geo, hidden, redirects, candidates, excerpts, policy)
-    out: dict[str, str] = {}
+    out: dict[str, bytes] = {}
     for path, page in collect(ctx).items():
         if stamps is not None and page.key is not None and stamps.unchanged(path, page.key()):
             out[path] = KEEP

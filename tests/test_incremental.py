@@ -134,3 +134,33 @@ def test_the_pages_a_build_wrote_are_known_parsed_to_the_next(tmp_path):
         assert (mtime, size) == (st.st_mtime_ns, st.st_size), rel
         fresh = parse(rel, path.read_text(encoding="utf-8"), generated=True)
         assert page == type(page)(**{**fresh.__dict__, "body": None, "problems": []}), rel
+
+
+def test_the_last_export_is_read_from_the_cache_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """The build keeps its knowledge.json slimmed (pipeline._data_files); the next build takes that
+    instead of reading the file, but only while the file has the digest it was kept with."""
+    import json
+
+    import tadmur.pipeline as pipeline
+    from tadmur.export import read_slim
+
+    root = copy_project(tmp_path / "project")
+    build(root)
+    path = root / "docs" / "data" / "knowledge.json"
+    from_file = read_slim(path)
+    assert from_file and from_file["events"]
+
+    def unread(_path):
+        raise AssertionError("knowledge.json was read although the cache holds it")
+
+    monkeypatch.setattr(pipeline, "read_slim", unread)
+    assert pipeline._previous_export(Project(root)) == from_file
+    monkeypatch.undo()
+
+    # An edit by hand (the file is a contributor's as much as the build's): the file is read again.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"][0]["title"] = "Retitled by hand"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    previous = pipeline._previous_export(Project(root))
+    assert previous["events"][0]["title"] == "Retitled by hand"
+    assert pipeline._previous_export(Project(root), cache=False) == previous

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .plainrepr import plain_repr
 from .textkey import alias_key, plain
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
@@ -18,6 +19,7 @@ KINDS = ("actor", "weapon", "place")
 KIND_DIRS = {"actor": "actors", "weapon": "weapons", "place": "places"}
 
 
+@plain_repr
 @dataclass
 class Entity:
     id: str

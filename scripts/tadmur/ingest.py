@@ -19,6 +19,7 @@ from pathlib import Path
 import pysbd
 
 from .errors import BuildError
+from .plainrepr import plain_repr
 from .seeds import Article
 from .yamlio import load_yaml, read_text_utf8
 
@@ -26,6 +27,7 @@ from .yamlio import load_yaml, read_text_utf8
 SCANNED_ROLES = ("body", "caption", "embed", "headline", "comment")
 
 
+@plain_repr
 @dataclass
 class Paragraph:
     n: int  # 1-based position among kept paragraphs: the citation anchor

@@ -16,6 +16,7 @@ from .catalog import Catalog, Entity
 from .extract import DocExtraction, RawMention
 from .ingest import Document
 from .names import translit_key
+from .plainrepr import plain_repr
 from .seeds import Article
 from .sites import FACILITY_NEAR, MONUMENT_TYPE, PLACE_AND_HEAD
 from .slug import slugify
@@ -29,6 +30,7 @@ GENERIC_SURFACE = {"surname", FACILITY_NEAR, MONUMENT_TYPE}
 SITE_OF_PLACE = {MONUMENT_TYPE, PLACE_AND_HEAD}
 
 
+@plain_repr
 @dataclass(frozen=True)
 class Mention:
     entity: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import multiprocessing
 import os
 import re
@@ -26,6 +27,7 @@ import yaml
 
 from . import shards
 from .articlecache import CACHE_DIR, POOL_MIN, ReportCache, context_digest, process_articles
+from .cachefile import read_pickle, write_pickle
 from .catalog import KIND_DIRS, catalog_files, load_catalog
 from .changes import slim, summarize_changes
 from .corrections import (
@@ -195,7 +197,7 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     lap("knowledge base")
     reports = ReportCache(project.root if cache else None, keys, project.root / "data" / "events.yml")
     found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities, reports)
-    previous = _previous_export(project)
+    previous = _previous_export(project, cache)
     moved = settle_ids(previous, found)
     events, candidates, hidden, merged_events = apply_event_corrections(found, corr, kb, vocab, moved)
     lap(f"events ({reports.counts['computed']} of {len(articles)} articles)")
@@ -211,7 +213,10 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     # The data files (knowledge.json, the CSVs, the feed) do not depend on the pages: on a large corpus
     # they are made in a forked process on the other core while this one makes the pages.
     exporting = _Background(
-        partial(_data_files, kb, events, hidden, redirects, candidates, excerpts, policy, site, previous),
+        partial(
+            _data_files, kb, events, hidden, redirects, candidates, excerpts, policy, site, previous,
+            project.root / CACHE_DIR / SLIM_EXPORT if cache else None,
+        ),
         fork=len(articles) >= POOL_MIN,
     )
     try:
@@ -254,17 +259,24 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     )
 
 
-def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, site, previous):
+def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, site, previous, slim_cache=None):
     """knowledge.json, the CSV tables and the Atom feed; and what changed since the last build's
-    knowledge.json, for the command line."""
+    knowledge.json, for the command line. With `slim_cache`, this knowledge.json slimmed is kept there
+    for the next build (_previous_export)."""
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
-    files = {"data/knowledge.json": dumps(data), **export_csv(data, site["url"])}
+    knowledge = dumps(data)
+    files = {"data/knowledge.json": knowledge, **export_csv(data, site["url"])}
     files["feed.xml"] = atom_feed(kb, events, site)
     # As bytes, like the pages (render_site): smaller in memory and to pass back from the forked child.
     files = {rel: text.encode("utf-8") if isinstance(text, str) else text for rel, text in files.items()}
-    return files, summarize_changes(previous, slim(data))
+    current = slim(data)
+    if slim_cache is not None:
+        # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
+        write_pickle(slim_cache, (hashlib.sha1(knowledge).digest(), current))
+    return files, summarize_changes(previous, current)
 
 
+SLIM_EXPORT = "knowledge-slim.pickle"  # the last knowledge.json as changes.slim makes it
 PARSED_PAGES = "parsed-pages.pickle"  # docs/ pages as parsed (pages.read_pages, remember_pages)
 _BACKGROUND = None  # the job a forked child runs (set just before it forks)
 
@@ -396,10 +408,21 @@ def build_docs(project: Project) -> BuildResult:
     return result
 
 
-def _previous_export(project: Project) -> dict | None:
+def _previous_export(project: Project, cache: bool = True) -> dict | None:
     """The knowledge.json of the last build, slimmed (export.read_slim): the register of event ids, and
-    what this build changed."""
-    return read_slim(project.docs / "data" / "knowledge.json")
+    what this build changed. The build that wrote it kept it slimmed in the cache (_data_files); that
+    is used when the file's digest is the one it was kept with (a tenth of the time of reading it)."""
+    path = project.docs / "data" / "knowledge.json"
+    kept = read_pickle(project.root / CACHE_DIR / SLIM_EXPORT) if cache else None
+    if isinstance(kept, tuple) and len(kept) == 2:
+        try:
+            with path.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha1").digest()
+        except OSError:
+            return None
+        if digest == kept[0]:
+            return kept[1]
+    return read_slim(path)
 
 
 def build_site(project: Project, strict: bool = True, offline: bool = False) -> dict[str, float]:

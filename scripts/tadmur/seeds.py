@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, BuildErrors
+from .plainrepr import plain_repr
 from .textkey import plain
 from .validate import check
 from .yamlio import LineDict, load_yaml, read_text_utf8
@@ -17,6 +18,7 @@ from .yamlio import LineDict, load_yaml, read_text_utf8
 DATE_RANGE = (1900, 2100)  # years an article, or a date an editor sets, may have
 
 
+@plain_repr
 @dataclass(frozen=True)
 class Article:
     id: str

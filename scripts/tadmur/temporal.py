@@ -34,9 +34,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .plainrepr import plain_repr
+
 __all__ = ["TimeExpr", "find_dates", "frame_after"]
 
 
+@plain_repr
 @dataclass(frozen=True)
 class TimeExpr:
     start: int  # char offset of the phrase in the sentence

@@ -61,6 +61,7 @@ class BuildContext:
     events_at_place: dict[str, list]
     entity_event_articles: dict[str, set[str]]  # entity id -> articles reporting its events
     every_event: list  # published, hidden and unconfirmed: each has a page
+    article_dates: dict[str, dt.date]  # article id -> when it joined the corpus (added, else published)
     keys: Keys  # digests of what pages are made from (keys.py)
 
     @property
@@ -142,8 +143,7 @@ class BuildContext:
         }
 
     def article_date(self, art_id: str) -> dt.date:
-        a = self.kb.article(art_id)
-        return a.added or a.published
+        return self.article_dates[art_id]
 
 
 def build_context(
@@ -204,6 +204,7 @@ def build_context(
         events_at_place=at_place,
         entity_event_articles=event_articles,
         every_event=events + (hidden or []) + (candidates or []),
+        article_dates={a.id: a.added or a.published for a in kb.articles},
         keys=None,
     )
     # The keys read the context they belong to; set once here, before any emitter sees it.

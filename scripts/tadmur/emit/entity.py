@@ -111,9 +111,9 @@ def _entity_key(
         [k.event(e) for e in evs[: lim.list_limit]],
         len(evs),
         [k.event(e) for e in at_place],
-        _figure_parts(ctx, ent),
+        repr(_figure_parts(ctx, ent)),  # it holds dates, which marshal cannot write (keys.py)
         ctx.search_names.get(eid, ""),
-        _changed(ctx, eid),
+        str(_changed(ctx, eid, arts)),
     )
 
 
@@ -200,7 +200,7 @@ def entity_page(
         events_section=_events_section(ctx, ent, events),
         figure=_figure(ctx, ent),
         search_names=ctx.search_names.get(ent.id, ""),
-        cite=ctx.cite(ent.name, ent.url, _changed(ctx, ent.id)),
+        cite=ctx.cite(ent.name, ent.url, _changed(ctx, ent.id, arts)),
     )
 
 
@@ -217,13 +217,11 @@ def _figure_parts(ctx: BuildContext, ent: Entity) -> tuple | None:
     return None
 
 
-def _changed(ctx: BuildContext, eid: str):
+def _changed(ctx: BuildContext, eid: str, named: list[str]):
     """When an entity's facts last changed: the latest date (added, else published) among the articles
-    that name it, publish it, or report its events."""
-    arts = {m.article for m in ctx.kb.by_entity.get(eid, [])}
-    arts |= {a.id for a in ctx.published.get(eid, [])}
-    arts |= set(ctx.entity_event_articles.get(eid, ()))
-    return max((ctx.article_date(a) for a in arts), default=None)
+    that name it (`named`), publish it, or report its events."""
+    arts = {*named, *(a.id for a in ctx.published.get(eid, [])), *ctx.entity_event_articles.get(eid, ())}
+    return max(map(ctx.article_dates.__getitem__, arts), default=None)
 
 
 def _mention_groups(ctx: BuildContext, src: str, arts: list[str], ms: list[Mention]) -> list[dict]:

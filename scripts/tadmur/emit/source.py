@@ -25,7 +25,8 @@ def _key(ctx: BuildContext, art_id: str) -> str:
     k, kb = ctx.keys, ctx.kb
     ms = kb.by_article.get(art_id, [])
     named = {m.entity for m in ms} | {kb.outlets.get(art_id)}
-    return k.key("source", k.article(art_id), ms, sorted((x, k.entity(x)) for x in named if x))
+    named_digests = sorted((x, k.entity(x)) for x in named if x)
+    return k.key("source", k.article(art_id), k.mentions(art_id), named_digests)
 
 
 def source_page(ctx: BuildContext, art_id: str) -> str:

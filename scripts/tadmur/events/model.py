@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..plainrepr import plain_repr
 from ..temporal import TimeExpr
 
 
+@plain_repr
 @dataclass
 class Ref:
     """An entity in a sentence: found by the matcher, resolved from an anaphor ("the militants"), or
@@ -21,6 +23,7 @@ class Ref:
     metonym: str | None = None
 
 
+@plain_repr
 @dataclass
 class Report:
     """One sentence reporting one event."""
@@ -76,6 +79,7 @@ class Report:
         )
 
 
+@plain_repr
 @dataclass
 class Event:
     id: str

@@ -309,9 +309,16 @@ def read_pages(docs: Path, manifest: list[str], cache: Path | None = None) -> di
         text = read_text_utf8(docs / rel, f"docs/{rel}").replace("\r\n", "\n")
         page = parse(rel, text, generated=rel in listed)
         if page is not None:
-            pages[rel] = page
             entry = _cache_entry(st, page)
-            if cache is not None and entry is not None:
+            if entry is None or rel not in listed:  # (a cache hit needs both too)
+                pages[rel] = page
+                if cache is not None and entry is not None:
+                    new[rel] = entry
+                continue
+            # A clean page is held without its body, as one from the cache is (Page.loaded reads it
+            # again when needed): else a large site's docs/ read without a cache is in memory whole.
+            pages[rel] = copy.copy(entry[2])
+            if cache is not None:
                 new[rel] = entry
     if cache is not None and new != old:
         write_pickle(cache, new)

@@ -57,7 +57,7 @@ from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
 from .stamps import PageStamps
 from .tables import export_csv
-from .writer import read_manifest, write_tree
+from .writer import read_manifest, stage_files, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
 
@@ -212,12 +212,15 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         stamps = PageStamps(project.root, project.docs, frozenset(moves) | frozenset(moves.values()))
     # The data files (knowledge.json, the CSVs, the feed) do not depend on the pages: on a large corpus
     # they are made in a forked process on the other core while this one makes the pages.
+    fork = len(articles) >= POOL_MIN
     exporting = _Background(
         partial(
             _data_files, kb, events, hidden, redirects, candidates, excerpts, policy, site, previous,
             project.root / CACHE_DIR / SLIM_EXPORT if cache else None,
+            # Forked, the process writes its files to be moved in by write_tree, not passed back whole.
+            (project.docs, staging(project)) if fork and stamps is not None else None,
         ),
-        fork=len(articles) >= POOL_MIN,
+        fork=fork,
     )
     try:
         files = render_site(
@@ -259,10 +262,13 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
     )
 
 
-def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, site, previous, slim_cache=None):
+def _data_files(
+    kb, events, hidden, redirects, candidates, excerpts, policy, site, previous, slim_cache=None, stage=None
+):
     """knowledge.json, the CSV tables and the Atom feed; and what changed since the last build's
     knowledge.json, for the command line. With `slim_cache`, this knowledge.json slimmed is kept there
-    for the next build (_previous_export)."""
+    for the next build (_previous_export). With `stage` (docs/, staging folder), the files are written
+    to the staging folder and given as writer.Staged (or KEEP when docs/ holds them as they are)."""
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
     knowledge = dumps(data)
     files = {"data/knowledge.json": knowledge, **export_csv(data, site["url"])}
@@ -273,7 +279,14 @@ def _data_files(kb, events, hidden, redirects, candidates, excerpts, policy, sit
     if slim_cache is not None:
         # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
         write_pickle(slim_cache, (hashlib.sha1(knowledge).digest(), current))
+    if stage is not None:
+        files = stage_files(files, *stage)
     return files, summarize_changes(previous, current)
+
+
+def staging(project: Project) -> Path:
+    """Where a build's forked process leaves the data files for write_tree to move into docs/."""
+    return project.root / CACHE_DIR / "staged"
 
 
 SLIM_EXPORT = "knowledge-slim.pickle"  # the last knowledge.json as changes.slim makes it
@@ -398,9 +411,13 @@ def _redirects(
 
 @_without_cycle_collection
 def build_docs(project: Project) -> BuildResult:
-    result = generate(project, keep_pages=True)
-    t = time.perf_counter()
-    result.written = write_tree(project.docs, result.files)
+    shutil.rmtree(staging(project), ignore_errors=True)  # left by a build that stopped
+    try:
+        result = generate(project, keep_pages=True)
+        t = time.perf_counter()
+        result.written = write_tree(project.docs, result.files)
+    finally:
+        shutil.rmtree(staging(project), ignore_errors=True)
     if result.stamps is not None:
         result.stamps.save()
     remember_pages(project.docs, result.files, project.root / CACHE_DIR / PARSED_PAGES)

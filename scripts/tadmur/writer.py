@@ -7,6 +7,7 @@ to docs/ by hand are never deleted. Every path is checked to stay inside docs/.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 MANIFEST = ".tadmur-generated"
@@ -15,8 +16,54 @@ MANIFEST = ".tadmur-generated"
 class _Kept(str):
     """A page left as the file already on disk is (stamps.py); never written."""
 
+    def __reduce__(self):
+        # Pickled by name, so that it is still KEEP (tested with `is`) when a forked process returns it.
+        return "KEEP"
+
 
 KEEP = _Kept("")
+
+
+class Staged:
+    """A file made in full in a staging folder beside docs/ (by the forked process that makes the data
+    files, so that hundreds of MB of them are not passed back); write_tree moves it into place."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path):
+        self.path = path
+
+
+def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, bytes | Staged]:
+    """Each file written under `stage` and given as Staged, or KEEP when base/ already holds it as it is."""
+    out: dict[str, bytes | Staged] = {}
+    dirs: dict = {}
+    base_dirs: dict = {}
+    for rel, blob in files.items():
+        target = safe_path(base, rel, base_dirs)
+        if _same_bytes(target, blob):
+            out[rel] = KEEP
+            continue
+        path = safe_path(stage, rel, dirs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+        out[rel] = Staged(path)
+    return out
+
+
+def _same_bytes(path: Path, blob: bytes, chunk: int = 1 << 20) -> bool:
+    """The file holds exactly blob; read a MB at a time (knowledge.json of a large corpus is 200 MB)."""
+    try:
+        if path.stat().st_size != len(blob):
+            return False
+        view = memoryview(blob)
+        with path.open("rb") as f:
+            for at in range(0, len(blob), chunk):
+                if f.read(chunk) != view[at : at + chunk]:
+                    return False
+        return True
+    except OSError:
+        return False
 
 
 def safe_path(base: Path, rel: str, _dirs: dict | None = None) -> Path:
@@ -50,7 +97,7 @@ def read_manifest(base: Path) -> list[str]:
     return [ln for ln in manifest.read_text(encoding="utf-8").split("\n") if ln]
 
 
-def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
+def write_tree(base: Path, files: dict[str, str | bytes | Staged]) -> dict[str, int]:
     """Make base/ hold exactly the generated files (plus hand-made ones). Returns counts."""
     base.mkdir(parents=True, exist_ok=True)
     stats = {"written": 0, "unchanged": 0, "removed": 0}
@@ -62,8 +109,16 @@ def write_tree(base: Path, files: dict[str, str | bytes]) -> dict[str, int]:
         if data is KEEP:
             stats["unchanged"] += 1
             continue
-        blob = data.encode("utf-8") if isinstance(data, str) else data
         path = targets[rel]
+        if isinstance(data, Staged):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(data.path, path)
+            except OSError:  # the staging folder on another file system
+                shutil.move(data.path, path)
+            stats["written"] += 1
+            continue
+        blob = data.encode("utf-8") if isinstance(data, str) else data
         if path.exists() and path.read_bytes() == blob:
             stats["unchanged"] += 1
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -147,23 +148,33 @@ def _page_url(doc_path: str) -> str:
 
 
 def dumps(data: dict) -> bytes:
-    """Stable serialisation, in UTF-8: same knowledge base, same bytes. One record of each list per line,
-    so a diff shows which records changed; each record compact, written by json's C encoder (an
-    indented dump goes through its pure-Python encoder, several times slower on a large corpus).
-    Each record is encoded as it is made: the text of a large corpus as one str would take two bytes a
-    character (it has curly quotes), twice over while it is joined."""
+    """write_json into bytes."""
+    out = io.BytesIO()
+    write_json(data, out)
+    return out.getvalue()
+
+
+def write_json(data: dict, out) -> None:
+    """Stable serialisation, in UTF-8, to the binary stream `out`: same knowledge base, same bytes. One
+    record of each list per line, so a diff shows which records changed; each record compact, written
+    by json's C encoder (an indented dump goes through its pure-Python encoder, several times slower on
+    a large corpus). Each record is written as it is encoded: a large corpus's export is never in memory
+    as one text (as str it would take two bytes a character, since it has curly quotes)."""
 
     def one(value) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    fields = []
-    for key, value in data.items():
+    out.write(b"{\n")
+    for n, (key, value) in enumerate(data.items()):
+        out.write(b",\n" + one(key) if n else one(key))
         if isinstance(value, list) and value:
-            body = b",\n".join(one(item) for item in value)
-            fields.append(one(key) + b":[\n" + body + b"\n]")
+            out.write(b":[\n")
+            for i, item in enumerate(value):
+                out.write(b",\n" + one(item) if i else one(item))
+            out.write(b"\n]")
         else:
-            fields.append(one(key) + b":" + one(value))
-    return b"{\n" + b",\n".join(fields) + b"\n}\n"
+            out.write(b":" + one(value))
+    out.write(b"\n}\n")
 
 
 def read_slim(path: Path) -> dict | None:

@@ -42,7 +42,7 @@ from .errors import BuildError, BuildErrors
 from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
-from .export import dumps, export, read_slim
+from .export import dumps, export, read_slim, write_json
 from .extract import Lexicon
 from .feed import atom_feed
 from .ingest import load_rules
@@ -57,7 +57,7 @@ from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
 from .stamps import PageStamps
 from .tables import export_csv
-from .writer import read_manifest, stage_files, write_tree
+from .writer import read_manifest, stage_files, stage_stream, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
 
@@ -270,18 +270,36 @@ def _data_files(
     for the next build (_previous_export). With `stage` (docs/, staging folder), the files are written
     to the staging folder and given as writer.Staged (or KEEP when docs/ holds them as they are)."""
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
-    knowledge = dumps(data)
-    files = {"data/knowledge.json": knowledge, **export_csv(data, site["url"])}
-    files["feed.xml"] = atom_feed(kb, events, site)
-    # As bytes, like the pages (render_site): smaller in memory and to pass back from the forked child.
-    files = {rel: text.encode("utf-8") if isinstance(text, str) else text for rel, text in files.items()}
     current = slim(data)
+    files = export_csv(data, site["url"])
+    files["feed.xml"] = atom_feed(kb, events, site).encode("utf-8")
+    digest = hashlib.sha1()
+    if stage is None:
+        knowledge = dumps(data)
+        digest.update(knowledge)
+        files["data/knowledge.json"] = knowledge
+    else:
+        docs, folder = stage
+        files = stage_files(files, docs, folder)
+        # Written record by record as it is encoded: at 10,000 articles it is 190 MB.
+        files["data/knowledge.json"] = stage_stream(
+            docs, folder, "data/knowledge.json", lambda f: write_json(data, _Digesting(f, digest))
+        )
     if slim_cache is not None:
         # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
-        write_pickle(slim_cache, (hashlib.sha1(knowledge).digest(), current))
-    if stage is not None:
-        files = stage_files(files, *stage)
+        write_pickle(slim_cache, (digest.digest(), current))
     return files, summarize_changes(previous, current)
+
+
+class _Digesting:
+    """A binary file that also feeds what is written to it to a hash."""
+
+    def __init__(self, f, digest):
+        self.f, self.digest = f, digest
+
+    def write(self, blob: bytes) -> None:
+        self.digest.update(blob)
+        self.f.write(blob)
 
 
 def staging(project: Project) -> Path:

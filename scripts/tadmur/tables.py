@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEP = ";"
@@ -87,12 +88,17 @@ def safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _table(columns: list[str], rows: list[dict]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+def _table(columns: list[str], rows: Iterable[dict]) -> bytes:
+    """The CSV in UTF-8, encoded as it is written (a large corpus's mentions table as one str would take
+    two bytes a character); `rows` may be a generator, so each row's dict lives only while written."""
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    w = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
     for r in rows:
         w.writerow([safe(r.get(c)) for c in columns])
+    text.flush()
+    text.detach()  # leaves `out` open
     return out.getvalue()
 
 
@@ -100,8 +106,8 @@ def _joined(values) -> str:
     return SEP.join(str(v) for v in values)
 
 
-def export_csv(data: dict, site_url: str) -> dict[str, str]:
-    """{path under docs/: CSV text} for the three tables, from the knowledge.json dict."""
+def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
+    """{path under docs/: CSV in UTF-8} for the three tables, from the knowledge.json dict."""
     ents = {e["id"]: e for e in data["entities"]}
 
     def name(eid: str | None) -> str:
@@ -152,7 +158,7 @@ def export_csv(data: dict, site_url: str) -> dict[str, str]:
                 "url": site_url + e["page_url"],
             }
         )
-    mentions = [
+    mentions = (
         {
             "entity_id": m["entity"],
             "entity_name": name(m["entity"]),
@@ -169,7 +175,7 @@ def export_csv(data: dict, site_url: str) -> dict[str, str]:
         for m in sorted(
             data["mentions"], key=lambda m: (m["article"], m["paragraph"], m["start"], m["entity"])
         )
-    ]
+    )
     entities = [
         {
             **{

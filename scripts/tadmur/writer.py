@@ -51,6 +51,34 @@ def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, b
     return out
 
 
+def stage_stream(base: Path, stage: Path, rel: str, write) -> Staged | _Kept:
+    """`write(binary file)` writes the file under `stage`; Staged, or KEEP when base/ holds it as it is."""
+    target = safe_path(base, rel)
+    path = safe_path(stage, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write(f)
+    if _same_files(path, target):
+        path.unlink()
+        return KEEP
+    return Staged(path)
+
+
+def _same_files(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                block = fa.read(chunk)
+                if block != fb.read(chunk):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+
+
 def _same_bytes(path: Path, blob: bytes, chunk: int = 1 << 20) -> bool:
     """The file holds exactly blob; read a MB at a time (knowledge.json of a large corpus is 200 MB)."""
     try:

@@ -164,3 +164,27 @@ def test_the_last_export_is_read_from_the_cache_only_while_the_file_is_unchanged
     previous = pipeline._previous_export(Project(root))
     assert previous["events"][0]["title"] == "Retitled by hand"
     assert pipeline._previous_export(Project(root), cache=False) == previous
+
+
+def test_pages_read_without_a_cache_are_held_without_their_body(tmp_path):
+    """A large committed docs/ read with no .tadmur-cache/ (a fresh clone) must not be held in memory
+    whole: a clean page keeps its parts but not its body, which Page.loaded reads again when needed."""
+    from tadmur.pages import BEGIN, read_pages
+    from tadmur.writer import read_manifest
+
+    root = copy_project(tmp_path / "project")
+    build(root)
+    docs = root / "docs"
+    page = next((docs / "actors").glob("*.md"))
+    rel = f"actors/{page.name}"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    begin = next(i for i, ln in enumerate(lines) if ln.startswith(BEGIN))
+    lines.insert(begin + 3, "A sentence typed inside the build's part.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+    pages = read_pages(docs, read_manifest(docs), None)
+    clean = [p for r, p in pages.items() if r != rel]
+    assert clean and all(p.body is None and not p.edited() for p in clean)
+    assert pages[rel].body is not None and pages[rel].edited()  # kept whole, to say where the edit is
+    some = clean[0]
+    assert some.loaded(docs).body  # read again on demand

@@ -59,9 +59,17 @@ def slim_record(section: str, record):
 
 def slim(export: dict) -> dict:
     """An export as the summary compares it (see slim_record); its mentions only counted."""
+    mentions = export.get("mentions")
     out = {k: [slim_record(k, r) for r in v] if isinstance(v, list) else v for k, v in export.items()}
-    out["mention_count"] = len(_list(out.pop("mentions", None)))
+    out.pop("mentions", None)
+    out["mention_count"] = _count(mentions)
     return out
+
+
+def _count(value) -> int:
+    """A list's length, or export.Mentions' (it makes its records as they are read: counted without a
+    pass over them); 0 for anything else."""
+    return 0 if isinstance(value, str | dict) or not hasattr(value, "__len__") else len(value)
 
 
 def _mention_count(export: dict) -> int:

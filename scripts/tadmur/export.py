@@ -94,32 +94,7 @@ def export(
                 "merged_from": sorted(merged_into.get(e.url, [])),
             }
         )
-    mentions = []
-    quotas: dict[str, Quota] = {}
-    for m in kb.mentions:
-        para = kb.docs[m.article].paragraphs[m.paragraph - 1]
-        s0, s1 = para.sentences[m.sentence]
-        quote: str | None = para.text[s0:s1]
-        if reuse(m.article) == "excerpts":
-            ex = excerpts[m.article]
-            a, b = mention_span(para, m, ex, policy)
-            pre, post = framed(para.text, a, b, s0, s1)
-            if m.article not in quotas:
-                quotas[m.article] = Quota(ex, with_kept=True)
-            quote = pre + para.text[a:b] + post if quotas[m.article].take(m.paragraph, a, b) else None
-        mentions.append(
-            {
-                "entity": m.entity,
-                "article": m.article,
-                "paragraph": m.paragraph,
-                "sentence": m.sentence + 1,
-                "start": m.start,
-                "end": m.end,
-                "surface": m.surface,
-                "role": m.role,
-                "quote": quote,
-            }
-        )
+    mentions = Mentions(kb, excerpts, policy, reuse)
     quoted = {}
     for e in [*(events or []), *(candidates or [])]:
         for r in e.reports:
@@ -143,6 +118,45 @@ def export(
     }
 
 
+class Mentions:
+    """The export's mention records, made as they are read: a large corpus has hundreds of thousands,
+    which as dicts would take hundreds of MB. Each pass makes them again, the same (the quota of an
+    excerpts outlet's quotes starts afresh); `len()` needs no pass. In knowledge.base order, which is
+    also mentions.csv's: article, paragraph, start, entity."""
+
+    def __init__(self, kb: KB, excerpts: dict, policy: Policy, reuse):
+        self.kb, self.excerpts, self.policy, self.reuse = kb, excerpts, policy, reuse
+
+    def __len__(self) -> int:
+        return len(self.kb.mentions)
+
+    def __iter__(self):
+        kb, excerpts, policy = self.kb, self.excerpts, self.policy
+        quotas: dict[str, Quota] = {}
+        for m in kb.mentions:
+            para = kb.docs[m.article].paragraphs[m.paragraph - 1]
+            s0, s1 = para.sentences[m.sentence]
+            quote: str | None = para.text[s0:s1]
+            if self.reuse(m.article) == "excerpts":
+                ex = excerpts[m.article]
+                a, b = mention_span(para, m, ex, policy)
+                pre, post = framed(para.text, a, b, s0, s1)
+                if m.article not in quotas:
+                    quotas[m.article] = Quota(ex, with_kept=True)
+                quote = pre + para.text[a:b] + post if quotas[m.article].take(m.paragraph, a, b) else None
+            yield {
+                "entity": m.entity,
+                "article": m.article,
+                "paragraph": m.paragraph,
+                "sentence": m.sentence + 1,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "role": m.role,
+                "quote": quote,
+            }
+
+
 def _page_url(doc_path: str) -> str:
     return doc_path.removesuffix(".md") + "/"
 
@@ -154,12 +168,15 @@ def dumps(data: dict) -> bytes:
     return out.getvalue()
 
 
-def write_json(data: dict, out) -> None:
+def write_json(data: dict, out, also: dict | None = None) -> None:
     """Stable serialisation, in UTF-8, to the binary stream `out`: same knowledge base, same bytes. One
     record of each list per line, so a diff shows which records changed; each record compact, written
     by json's C encoder (an indented dump goes through its pure-Python encoder, several times slower on
     a large corpus). Each record is written as it is encoded: a large corpus's export is never in memory
-    as one text (as str it would take two bytes a character, since it has curly quotes)."""
+    as one text (as str it would take two bytes a character, since it has curly quotes). `also` maps a
+    section to a function that is handed each of its records as it is written (mentions.csv is made
+    in the same pass over the mentions)."""
+    also = also or {}
 
     def one(value) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -167,13 +184,16 @@ def write_json(data: dict, out) -> None:
     out.write(b"{\n")
     for n, (key, value) in enumerate(data.items()):
         out.write(b",\n" + one(key) if n else one(key))
-        if isinstance(value, list) and value:
+        if isinstance(value, list | Mentions) and len(value):
             out.write(b":[\n")
+            hand = also.get(key)
             for i, item in enumerate(value):
                 out.write(b",\n" + one(item) if i else one(item))
+                if hand is not None:
+                    hand(item)
             out.write(b"\n]")
         else:
-            out.write(b":" + one(value))
+            out.write(b":" + one(list(value) if isinstance(value, Mentions) else value))
     out.write(b"\n}\n")
 
 

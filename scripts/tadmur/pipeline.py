@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import io
 import multiprocessing
 import os
 import re
@@ -42,7 +43,7 @@ from .errors import BuildError, BuildErrors
 from .events import apply_corrections as apply_event_corrections
 from .events import extract_events, load_vocabulary
 from .events.identity import settle_ids
-from .export import dumps, export, read_slim, write_json
+from .export import export, read_slim, write_json
 from .extract import Lexicon
 from .feed import atom_feed
 from .ingest import load_rules
@@ -56,7 +57,7 @@ from .render import make_env, render_site, render_template
 from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
 from .stamps import PageStamps
-from .tables import export_csv
+from .tables import MentionsTable, export_csv
 from .writer import read_manifest, stage_files, stage_stream, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
@@ -274,17 +275,24 @@ def _data_files(
     files = export_csv(data, site["url"])
     files["feed.xml"] = atom_feed(kb, events, site).encode("utf-8")
     digest = hashlib.sha1()
+    # mentions.csv is made in the same pass over the mentions as knowledge.json (tables.MentionsTable).
+    mentions = MentionsTable(data, site["url"])
+
+    def write(f) -> None:
+        write_json(data, _Digesting(f, digest), also={"mentions": mentions.add})
+
     if stage is None:
-        knowledge = dumps(data)
-        digest.update(knowledge)
-        files["data/knowledge.json"] = knowledge
+        knowledge = io.BytesIO()
+        write(knowledge)
+        files["data/knowledge.json"] = knowledge.getvalue()
+        files["data/mentions.csv"] = mentions.value()
     else:
         docs, folder = stage
-        files = stage_files(files, docs, folder)
         # Written record by record as it is encoded: at 10,000 articles it is 190 MB.
-        files["data/knowledge.json"] = stage_stream(
-            docs, folder, "data/knowledge.json", lambda f: write_json(data, _Digesting(f, digest))
-        )
+        knowledge = stage_stream(docs, folder, "data/knowledge.json", write)
+        files["data/mentions.csv"] = mentions.value()
+        files = stage_files(files, docs, folder)
+        files["data/knowledge.json"] = knowledge
     if slim_cache is not None:
         # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
         write_pickle(slim_cache, (digest.digest(), current))

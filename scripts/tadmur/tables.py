@@ -107,7 +107,8 @@ def _joined(values) -> str:
 
 
 def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
-    """{path under docs/: CSV in UTF-8} for the three tables, from the knowledge.json dict."""
+    """{path under docs/: CSV in UTF-8} for events.csv and entities.csv, from the knowledge.json dict
+    (mentions.csv is made as knowledge.json is written: MentionsTable)."""
     ents = {e["id"]: e for e in data["entities"]}
 
     def name(eid: str | None) -> str:
@@ -158,24 +159,6 @@ def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
                 "url": site_url + e["page_url"],
             }
         )
-    mentions = (
-        {
-            "entity_id": m["entity"],
-            "entity_name": name(m["entity"]),
-            "article_id": m["article"],
-            "paragraph": m["paragraph"],
-            "sentence": m["sentence"],
-            "start": m["start"],
-            "end": m["end"],
-            "surface": m["surface"],
-            "role": m["role"],
-            "quote": m["quote"],
-            "source_url": f"{site_url}sources/{m['article']}/#p{m['paragraph']}",
-        }
-        for m in sorted(
-            data["mentions"], key=lambda m: (m["article"], m["paragraph"], m["start"], m["entity"])
-        )
-    )
     entities = [
         {
             **{
@@ -194,6 +177,41 @@ def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
     ]
     return {
         "data/events.csv": _table(EVENT_COLUMNS, events),
-        "data/mentions.csv": _table(MENTION_COLUMNS, mentions),
         "data/entities.csv": _table(ENTITY_COLUMNS, entities),
     }
+
+
+class MentionsTable:
+    """mentions.csv, a row at a time: export.write_json hands over each mention record as it writes it
+    (`add`), so the mentions are never all in memory. They come in the table's order (export.Mentions)."""
+
+    def __init__(self, data: dict, site_url: str):
+        self.names = {e["id"]: e["name"] for e in data["entities"]}
+        self.site_url = site_url
+        self.out = io.BytesIO()
+        self.text = io.TextIOWrapper(self.out, encoding="utf-8", newline="")
+        self.writer = csv.writer(self.text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self.writer.writerow(MENTION_COLUMNS)
+
+    def add(self, m: dict) -> None:
+        eid = m["entity"]
+        row = {
+            "entity_id": eid,
+            "entity_name": self.names[eid] if eid in self.names else (eid or ""),
+            "article_id": m["article"],
+            "paragraph": m["paragraph"],
+            "sentence": m["sentence"],
+            "start": m["start"],
+            "end": m["end"],
+            "surface": m["surface"],
+            "role": m["role"],
+            "quote": m["quote"],
+            "source_url": f"{self.site_url}sources/{m['article']}/#p{m['paragraph']}",
+        }
+        self.writer.writerow([safe(row.get(c)) for c in MENTION_COLUMNS])
+
+    def value(self) -> bytes:
+        """The table in UTF-8 (once every row is added)."""
+        self.text.flush()
+        self.text.detach()  # leaves `out` open
+        return self.out.getvalue()

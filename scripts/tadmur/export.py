@@ -121,8 +121,8 @@ def export(
 class Mentions:
     """The export's mention records, made as they are read: a large corpus has hundreds of thousands,
     which as dicts would take hundreds of MB. Each pass makes them again, the same (the quota of an
-    excerpts outlet's quotes starts afresh); `len()` needs no pass. In knowledge.base order, which is
-    also mentions.csv's: article, paragraph, start, entity."""
+    excerpts outlet's quotes starts afresh); `len()` needs no pass. In the knowledge base's order,
+    which is also mentions.csv's: article, paragraph, start, entity."""
 
     def __init__(self, kb: KB, excerpts: dict, policy: Policy, reuse):
         self.kb, self.excerpts, self.policy, self.reuse = kb, excerpts, policy, reuse

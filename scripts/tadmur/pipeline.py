@@ -282,17 +282,16 @@ def _data_files(
         write_json(data, _Digesting(f, digest), also={"mentions": mentions.add})
 
     if stage is None:
-        knowledge = io.BytesIO()
-        write(knowledge)
-        files["data/knowledge.json"] = knowledge.getvalue()
-        files["data/mentions.csv"] = mentions.value()
+        buffer = io.BytesIO()
+        write(buffer)
+        knowledge = buffer.getvalue()
     else:
-        docs, folder = stage
         # Written record by record as it is encoded: at 10,000 articles it is 190 MB.
-        knowledge = stage_stream(docs, folder, "data/knowledge.json", write)
-        files["data/mentions.csv"] = mentions.value()
-        files = stage_files(files, docs, folder)
-        files["data/knowledge.json"] = knowledge
+        knowledge = stage_stream(*stage, "data/knowledge.json", write)
+    files["data/mentions.csv"] = mentions.value()
+    if stage is not None:
+        files = stage_files(files, *stage)
+    files["data/knowledge.json"] = knowledge
     if slim_cache is not None:
         # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
         write_pickle(slim_cache, (digest.digest(), current))

@@ -88,18 +88,31 @@ def safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+class _Csv:
+    """A CSV table in UTF-8, encoded as it is written (a large table as one str would take two bytes a
+    character): `row(dict)` per row, then `value()`."""
+
+    def __init__(self, columns: list[str]):
+        self.columns = columns
+        self.out = io.BytesIO()
+        self.text = io.TextIOWrapper(self.out, encoding="utf-8", newline="")
+        self.writer = csv.writer(self.text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self.writer.writerow(columns)
+
+    def row(self, r: dict) -> None:
+        self.writer.writerow([safe(r.get(c)) for c in self.columns])
+
+    def value(self) -> bytes:
+        self.text.flush()
+        self.text.detach()  # leaves `out` open
+        return self.out.getvalue()
+
+
 def _table(columns: list[str], rows: Iterable[dict]) -> bytes:
-    """The CSV in UTF-8, encoded as it is written (a large corpus's mentions table as one str would take
-    two bytes a character); `rows` may be a generator, so each row's dict lives only while written."""
-    out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-    w = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(columns)
+    table = _Csv(columns)
     for r in rows:
-        w.writerow([safe(r.get(c)) for c in columns])
-    text.flush()
-    text.detach()  # leaves `out` open
-    return out.getvalue()
+        table.row(r)
+    return table.value()
 
 
 def _joined(values) -> str:
@@ -181,37 +194,29 @@ def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
     }
 
 
-class MentionsTable:
+class MentionsTable(_Csv):
     """mentions.csv, a row at a time: export.write_json hands over each mention record as it writes it
     (`add`), so the mentions are never all in memory. They come in the table's order (export.Mentions)."""
 
     def __init__(self, data: dict, site_url: str):
+        super().__init__(MENTION_COLUMNS)
         self.names = {e["id"]: e["name"] for e in data["entities"]}
         self.site_url = site_url
-        self.out = io.BytesIO()
-        self.text = io.TextIOWrapper(self.out, encoding="utf-8", newline="")
-        self.writer = csv.writer(self.text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        self.writer.writerow(MENTION_COLUMNS)
 
     def add(self, m: dict) -> None:
         eid = m["entity"]
-        row = {
-            "entity_id": eid,
-            "entity_name": self.names[eid] if eid in self.names else (eid or ""),
-            "article_id": m["article"],
-            "paragraph": m["paragraph"],
-            "sentence": m["sentence"],
-            "start": m["start"],
-            "end": m["end"],
-            "surface": m["surface"],
-            "role": m["role"],
-            "quote": m["quote"],
-            "source_url": f"{self.site_url}sources/{m['article']}/#p{m['paragraph']}",
-        }
-        self.writer.writerow([safe(row.get(c)) for c in MENTION_COLUMNS])
-
-    def value(self) -> bytes:
-        """The table in UTF-8 (once every row is added)."""
-        self.text.flush()
-        self.text.detach()  # leaves `out` open
-        return self.out.getvalue()
+        self.row(
+            {
+                "entity_id": eid,
+                "entity_name": self.names[eid] if eid in self.names else (eid or ""),
+                "article_id": m["article"],
+                "paragraph": m["paragraph"],
+                "sentence": m["sentence"],
+                "start": m["start"],
+                "end": m["end"],
+                "surface": m["surface"],
+                "role": m["role"],
+                "quote": m["quote"],
+                "source_url": f"{self.site_url}sources/{m['article']}/#p{m['paragraph']}",
+            }
+        )

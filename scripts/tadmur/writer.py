@@ -34,21 +34,9 @@ class Staged:
         self.path = path
 
 
-def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, bytes | Staged]:
-    """Each file written under `stage` and given as Staged, or KEEP when base/ already holds it as it is."""
-    out: dict[str, bytes | Staged] = {}
-    dirs: dict = {}
-    base_dirs: dict = {}
-    for rel, blob in files.items():
-        target = safe_path(base, rel, base_dirs)
-        if _same_bytes(target, blob):
-            out[rel] = KEEP
-            continue
-        path = safe_path(stage, rel, dirs)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
-        out[rel] = Staged(path)
-    return out
+def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, _Kept | Staged]:
+    """stage_stream for each of these files."""
+    return {rel: stage_stream(base, stage, rel, lambda f, b=blob: f.write(b)) for rel, blob in files.items()}
 
 
 def stage_stream(base: Path, stage: Path, rel: str, write) -> Staged | _Kept:
@@ -65,6 +53,7 @@ def stage_stream(base: Path, stage: Path, rel: str, write) -> Staged | _Kept:
 
 
 def _same_files(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    """The two files hold the same bytes; read a MB at a time (knowledge.json of a large corpus is 200 MB)."""
     try:
         if a.stat().st_size != b.stat().st_size:
             return False
@@ -75,21 +64,6 @@ def _same_files(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
                     return False
                 if not block:
                     return True
-    except OSError:
-        return False
-
-
-def _same_bytes(path: Path, blob: bytes, chunk: int = 1 << 20) -> bool:
-    """The file holds exactly blob; read a MB at a time (knowledge.json of a large corpus is 200 MB)."""
-    try:
-        if path.stat().st_size != len(blob):
-            return False
-        view = memoryview(blob)
-        with path.open("rb") as f:
-            for at in range(0, len(blob), chunk):
-                if f.read(chunk) != view[at : at + chunk]:
-                    return False
-        return True
     except OSError:
         return False
 

@@ -327,3 +327,84 @@ def test_the_place_index_finds_the_change_of_hands_a_scan_would():
                 home.append(r)
                 seen[id(home)].add(r)
                 at.add(home, r)
+
+
+def _contested_direct(groups: list) -> list:
+    """_merge_contested as a scan: each group joins the first earlier one of another holder with a day-
+    or week-precise report whose days meet one of its own."""
+    from tadmur.events.cluster import _overlaps, holder
+
+    def precise(x) -> bool:
+        return bool(x.date) and x.date.precision in ("day", "week")
+
+    out: list = []
+    for g in groups:
+        dated = [x for x in g if precise(x)]
+        meets = (o for o in out if any(precise(y) and _overlaps(x, y) for x in dated for y in o))
+        home = next((o for o in meets if holder(o) != holder(g)), None)
+        if home is not None:
+            home.extend(g)
+        else:
+            out.append(g)
+    return out
+
+
+def test_contested_index_merges_as_the_direct_scan():
+    """_merge_contested finds the groups a group could merge with by the days of their precise reports;
+    the merged groups must be the scan's, report for report, with long and imprecise ranges among them."""
+    import dataclasses
+    import random
+
+    from tadmur.events.cluster import Group, _merge_contested
+
+    rng = random.Random(17)
+    for _ in range(200):
+        made = []
+        for _ in range(rng.randrange(1, 10)):
+            reps = [_random_report(rng, i) for i in range(rng.randrange(1, 4))]
+            for x in reps:
+                x.holder = rng.choice(["a", "b", "c", None])
+                if x.date is not None and rng.random() < 0.3:
+                    x.date = dataclasses.replace(x.date, precision=rng.choice(["week", "month"]))
+                if x.date is not None and rng.random() < 0.1:  # a range longer than the index keeps by day
+                    x.date = dataclasses.replace(x.date, latest=x.date.earliest + dt.timedelta(days=90))
+            made.append(reps)
+        indexed = _merge_contested([Group(reps) for reps in made])
+        direct = _contested_direct([Group(reps) for reps in made])
+        assert [[x.start for x in g] for g in indexed] == [[x.start for x in g] for g in direct]
+
+
+def test_sides_meet_exactly_when_actors_are_related():
+    """group_other offers a report with an actor only the groups whose actors' sides meet its own (_Sides);
+    that must be exactly the groups `related` would accept, on a random graph of parents."""
+    import random
+    from types import SimpleNamespace
+
+    from tadmur.events.cluster import _Sides, related, sides
+
+    rng = random.Random(19)
+    names = [f"x{i}" for i in range(12)]
+    for _ in range(100):
+        entities = {
+            n: SimpleNamespace(affiliation=[(rng.choice(names), rng.choice(["part_of", "led_by", "ally"]))
+                                            for _ in range(rng.randrange(0, 3))])
+            for n in names
+        }
+        kb = SimpleNamespace(entities=entities)
+        vocab = SimpleNamespace(same_side={"part_of", "led_by"})
+        for a in names:
+            for b in names:
+                assert related(kb, vocab, a, b) == bool(sides(kb, vocab, a) & sides(kb, vocab, b)), (a, b)
+        index, groups = _Sides(), []
+        for i in range(rng.randrange(1, 8)):
+            actors = rng.sample(names, rng.randrange(0, 3))
+            groups.append(actors)
+            index.add(i, [])  # made without an actor, then given them one by one, as group_other does
+            for a in actors:
+                index.add(i, [sides(kb, vocab, a)])
+        for a in names:
+            direct = {
+                i for i, actors in enumerate(groups)
+                if not actors or any(related(kb, vocab, a, b) for b in actors)
+            }
+            assert index.agreeing(sides(kb, vocab, a)) == direct

@@ -188,3 +188,50 @@ def test_pages_read_without_a_cache_are_held_without_their_body(tmp_path):
     assert pages[rel].body is not None and pages[rel].edited()  # kept whole, to say where the edit is
     some = clean[0]
     assert some.loaded(docs).body  # read again on demand
+
+
+def test_each_articles_mention_records_are_copied_only_while_made_from_the_same(tmp_path, monkeypatch):
+    """knowledge.json's mention lines and mentions.csv's rows of an article whose mentions, text and
+    excerpt are as last time are copied from the last build's files (mentionchunks.py); the files are
+    what a build without a cache makes. The real seeds' outlets are excerpts, so quotes are cut."""
+    import tadmur.mentionchunks as mc
+    from tadmur.pipeline import build_docs
+
+    reused: list[str] = []
+    real_get = mc.MentionChunks.get
+
+    def get(self, aid, key):
+        kept = real_get(self, aid, key)
+        if kept is not None:
+            reused.append(aid)
+        return kept
+
+    monkeypatch.setattr(mc.MentionChunks, "get", get)
+    root = copy_project(tmp_path / "project")
+    data = root / "docs" / "data"
+
+    def rebuild() -> list[str]:
+        reused.clear()
+        build_docs(Project(root))
+        uncached = generate(Project(root), cache=False).files
+        for name in ("knowledge.json", "mentions.csv"):
+            assert (data / name).read_bytes() == uncached[f"data/{name}"], name
+        return sorted(reused)
+
+    assert rebuild() == []
+    articles = sorted(p.stem for p in (root / "seeds").glob("*.md"))
+    assert rebuild() == articles
+
+    # One article's text edited: its records are made again, the others' copied.
+    seed = root / "seeds" / f"{articles[2]}.md"
+    text = seed.read_text(encoding="utf-8")
+    body_at = text.index("\n---\n", 4) + 5
+    seed.write_text(text[:body_at] + "Palmyra was shelled on Monday, officials said.\n\n" + text[body_at:],
+                    encoding="utf-8")
+    assert rebuild() == [a for a in articles if a != articles[2]]
+
+    # mentions.csv edited by hand: nothing is copied from files the index does not describe.
+    with (data / "mentions.csv").open("a", encoding="utf-8") as f:
+        f.write("x,y\n")
+    assert rebuild() == []
+    assert rebuild() == articles

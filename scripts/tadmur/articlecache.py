@@ -76,6 +76,7 @@ class ReportCache:
         self.base = hashlib.sha256(code_digest() + vocabulary.read_bytes()).digest()
         self.workers = workers or min(4, os.cpu_count() or 1)
         self.counts = {"cached": 0, "computed": 0}
+        self.keys: dict[str, str] = {}  # each article's key, once `reports` has run
 
     def key(self, kb, article_id: str, origin: dict, seat_of: dict, memo: dict | None = None) -> str:
         """`memo` keeps each entity's part of the key across the articles of one build."""
@@ -110,7 +111,7 @@ class ReportCache:
         forked workers when many are missing)."""
         global _REPORTS
         memo: dict[str | None, bytes] = {}
-        keys = {a.id: self.key(kb, a.id, origin, seat_of, memo) for a in kb.articles}
+        keys = self.keys = {a.id: self.key(kb, a.id, origin, seat_of, memo) for a in kb.articles}
         found: dict[str, list] = {}
         if self.store is not None:
             self.store.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
+from collections.abc import Callable, Iterator
+from operator import attrgetter
 from pathlib import Path
 
 from . import __version__
@@ -131,19 +134,35 @@ class Mentions:
         return len(self.kb.mentions)
 
     def __iter__(self):
-        kb, excerpts, policy = self.kb, self.excerpts, self.policy
-        quotas: dict[str, Quota] = {}
-        for m in kb.mentions:
-            para = kb.docs[m.article].paragraphs[m.paragraph - 1]
+        for aid, ms in self.groups():
+            yield from self.records(aid, ms)
+
+    def groups(self):
+        """(article id, its mentions) in order: the knowledge base keeps each article's together."""
+        return itertools.groupby(self.kb.mentions, key=attrgetter("article"))
+
+    def excerpt_state(self, aid: str) -> str:
+        """What an article's records depend on besides its mentions, text and the policy: what its
+        source page keeps (mentionchunks.py keys a stored article's records with it)."""
+        ex = self.excerpts.get(aid)
+        if self.reuse(aid) == "full":
+            return "full"
+        return repr((ex.total, ex.limit, sorted(ex.kept.items())))
+
+    def records(self, aid: str, ms) -> Iterator[dict]:
+        """One article's records. An excerpts outlet's quotes share one quota for the article."""
+        kb, policy = self.kb, self.policy
+        paragraphs = kb.docs[aid].paragraphs
+        ex = self.excerpts[aid] if self.reuse(aid) == "excerpts" else None
+        quota = Quota(ex, with_kept=True) if ex is not None else None
+        for m in ms:
+            para = paragraphs[m.paragraph - 1]
             s0, s1 = para.sentences[m.sentence]
             quote: str | None = para.text[s0:s1]
-            if self.reuse(m.article) == "excerpts":
-                ex = excerpts[m.article]
+            if ex is not None:
                 a, b = mention_span(para, m, ex, policy)
                 pre, post = framed(para.text, a, b, s0, s1)
-                if m.article not in quotas:
-                    quotas[m.article] = Quota(ex, with_kept=True)
-                quote = pre + para.text[a:b] + post if quotas[m.article].take(m.paragraph, a, b) else None
+                quote = pre + para.text[a:b] + post if quota.take(m.paragraph, a, b) else None
             yield {
                 "entity": m.entity,
                 "article": m.article,
@@ -168,32 +187,31 @@ def dumps(data: dict) -> bytes:
     return out.getvalue()
 
 
-def write_json(data: dict, out, also: dict | None = None) -> None:
+def encode(value) -> bytes:
+    """One record as write_json writes it: compact, by json's C encoder, in UTF-8."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_json(data: dict, out, mentions: Callable | None = None) -> None:
     """Stable serialisation, in UTF-8, to the binary stream `out`: same knowledge base, same bytes. One
     record of each list per line, so a diff shows which records changed; each record compact, written
     by json's C encoder (an indented dump goes through its pure-Python encoder, several times slower on
     a large corpus). Each record is written as it is encoded: a large corpus's export is never in memory
-    as one text (as str it would take two bytes a character, since it has curly quotes). `also` maps a
-    section to a function that is handed each of its records as it is written (mentions.csv is made
-    in the same pass over the mentions)."""
-    also = also or {}
-
-    def one(value) -> bytes:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
+    as one text (as str it would take two bytes a character, since it has curly quotes). `mentions`,
+    when given, writes the mention records' lines itself (pipeline._data_files: mentionchunks.py)."""
     out.write(b"{\n")
     for n, (key, value) in enumerate(data.items()):
-        out.write(b",\n" + one(key) if n else one(key))
+        out.write(b",\n" + encode(key) if n else encode(key))
         if isinstance(value, list | Mentions) and len(value):
             out.write(b":[\n")
-            hand = also.get(key)
-            for i, item in enumerate(value):
-                out.write(b",\n" + one(item) if i else one(item))
-                if hand is not None:
-                    hand(item)
+            if isinstance(value, Mentions) and mentions is not None:
+                mentions(value, out)
+            else:
+                for i, item in enumerate(value):
+                    out.write(b",\n" + encode(item) if i else encode(item))
             out.write(b"\n]")
         else:
-            out.write(b":" + one(list(value) if isinstance(value, Mentions) else value))
+            out.write(b":" + encode(list(value) if isinstance(value, Mentions) else value))
     out.write(b"\n}\n")
 
 

@@ -50,6 +50,7 @@ from .ingest import load_rules
 from .kb import KB, build_kb
 from .matcher import Matcher
 from .mdtext import md_escape
+from .mentionchunks import MentionChunks, write_mentions
 from .pages import assemble, read_pages, remember_pages
 from .parsecache import ParseCache
 from .paths import Project
@@ -218,6 +219,14 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         partial(
             _data_files, kb, events, hidden, redirects, candidates, excerpts, policy, site, previous,
             project.root / CACHE_DIR / SLIM_EXPORT if cache else None,
+            MentionChunks(
+                project.root / CACHE_DIR / MENTION_CHUNKS,
+                project.docs / "data",
+                reports.keys,
+                repr((site["url"], sorted(policy.outlets.items()), policy.context_words)),
+            )
+            if cache
+            else None,
             # Forked, the process writes its files to be moved in by write_tree, not passed back whole.
             (project.docs, staging(project)) if fork and stamps is not None else None,
         ),
@@ -236,6 +245,7 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
             excerpts=excerpts,
             policy=policy,
             stamps=stamps,
+            compiled=project.root / CACHE_DIR / "templates" if cache else None,
         )
     except BaseException:
         exporting.cancel()
@@ -264,12 +274,15 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
 
 
 def _data_files(
-    kb, events, hidden, redirects, candidates, excerpts, policy, site, previous, slim_cache=None, stage=None
+    kb, events, hidden, redirects, candidates, excerpts, policy, site, previous, slim_cache=None,
+    chunks=None, stage=None,
 ):
     """knowledge.json, the CSV tables and the Atom feed; and what changed since the last build's
     knowledge.json, for the command line. With `slim_cache`, this knowledge.json slimmed is kept there
-    for the next build (_previous_export). With `stage` (docs/, staging folder), the files are written
-    to the staging folder and given as writer.Staged (or KEEP when docs/ holds them as they are)."""
+    for the next build (_previous_export). With `chunks` (mentionchunks.py), each article's mention
+    records are copied from the last build's files when they would be made the same. With `stage`
+    (docs/, staging folder), the files are written to the staging folder and given as writer.Staged
+    (or KEEP when docs/ holds them as they are)."""
     data = export(kb, events, hidden, redirects, candidates, excerpts=excerpts, policy=policy)
     current = slim(data)
     files = export_csv(data, site["url"])
@@ -279,7 +292,7 @@ def _data_files(
     mentions = MentionsTable(data, site["url"])
 
     def write(f) -> None:
-        write_json(data, _Digesting(f, digest), also={"mentions": mentions.add})
+        write_json(data, _Digesting(f, digest), lambda ms, out: write_mentions(ms, out, mentions, chunks))
 
     if stage is None:
         buffer = io.BytesIO()
@@ -289,6 +302,8 @@ def _data_files(
         # Written record by record as it is encoded: at 10,000 articles it is 190 MB.
         knowledge = stage_stream(*stage, "data/knowledge.json", write)
     files["data/mentions.csv"] = mentions.value()
+    if chunks is not None:
+        chunks.save(digest.digest(), hashlib.sha1(files["data/mentions.csv"]).digest())
     if stage is not None:
         files = stage_files(files, *stage)
     files["data/knowledge.json"] = knowledge
@@ -302,11 +317,15 @@ class _Digesting:
     """A binary file that also feeds what is written to it to a hash."""
 
     def __init__(self, f, digest):
-        self.f, self.digest = f, digest
+        self.f, self.digest, self.n = f, digest, 0
 
     def write(self, blob: bytes) -> None:
         self.digest.update(blob)
         self.f.write(blob)
+        self.n += len(blob)
+
+    def tell(self) -> int:
+        return self.n
 
 
 def staging(project: Project) -> Path:
@@ -314,6 +333,7 @@ def staging(project: Project) -> Path:
     return project.root / CACHE_DIR / "staged"
 
 
+MENTION_CHUNKS = "mention-chunks.pickle"  # where each article's mention lines lie (mentionchunks.py)
 SLIM_EXPORT = "knowledge-slim.pickle"  # the last knowledge.json as changes.slim makes it
 PARSED_PAGES = "parsed-pages.pickle"  # docs/ pages as parsed (pages.read_pages, remember_pages)
 _BACKGROUND = None  # the job a forked child runs (set just before it forks)

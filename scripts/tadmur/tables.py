@@ -194,29 +194,52 @@ def export_csv(data: dict, site_url: str) -> dict[str, bytes]:
     }
 
 
-class MentionsTable(_Csv):
-    """mentions.csv, a row at a time: export.write_json hands over each mention record as it writes it
-    (`add`), so the mentions are never all in memory. They come in the table's order (export.Mentions)."""
+class MentionsTable:
+    """mentions.csv, an article's rows at a time: `encode(records)` gives the rows' bytes, `add(bytes)`
+    appends them (rows a build kept from the last one are added as they are: mentionchunks.py). The
+    records come in the table's order (export.Mentions), so the mentions are never all in memory."""
 
     def __init__(self, data: dict, site_url: str):
-        super().__init__(MENTION_COLUMNS)
         self.names = {e["id"]: e["name"] for e in data["entities"]}
         self.site_url = site_url
+        self.out = io.BytesIO()
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self.add(self._rows([MENTION_COLUMNS]))
 
-    def add(self, m: dict) -> None:
-        eid = m["entity"]
-        self.row(
-            {
-                "entity_id": eid,
-                "entity_name": self.names[eid] if eid in self.names else (eid or ""),
-                "article_id": m["article"],
-                "paragraph": m["paragraph"],
-                "sentence": m["sentence"],
-                "start": m["start"],
-                "end": m["end"],
-                "surface": m["surface"],
-                "role": m["role"],
-                "quote": m["quote"],
-                "source_url": f"{self.site_url}sources/{m['article']}/#p{m['paragraph']}",
-            }
+    def _rows(self, rows) -> bytes:
+        self.text.seek(0)
+        self.text.truncate()
+        self.writer.writerows(rows)
+        return self.text.getvalue().encode("utf-8")
+
+    def encode(self, records: Iterable[dict]) -> bytes:
+        names, url = self.names, self.site_url
+        return self._rows(
+            [
+                safe(v)
+                for v in (
+                    m["entity"],
+                    names[m["entity"]] if m["entity"] in names else (m["entity"] or ""),
+                    m["article"],
+                    m["paragraph"],
+                    m["sentence"],
+                    m["start"],
+                    m["end"],
+                    m["surface"],
+                    m["role"],
+                    m["quote"],
+                    f"{url}sources/{m['article']}/#p{m['paragraph']}",
+                )
+            ]
+            for m in records
         )
+
+    def tell(self) -> int:
+        return self.out.tell()
+
+    def add(self, rows: bytes) -> None:
+        self.out.write(rows)
+
+    def value(self) -> bytes:
+        return self.out.getvalue()

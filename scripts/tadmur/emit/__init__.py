@@ -81,6 +81,7 @@ def render_site(
     excerpts: dict[str, Excerpt] | None = None,
     policy: Policy | None = None,
     stamps=None,
+    compiled: Path | None = None,
 ) -> dict[str, bytes]:
     """Every generated Markdown page, keyed by its path under docs/.
 
@@ -88,12 +89,14 @@ def render_site(
     candidates are listed on the review page, nothing else links them); `redirects` are
     (old page, new page, why) for renamed and merged entities and merged events. With `stamps`
     (stamps.PageStamps), a page whose key and file are as the last build left them is not made: its
-    value is writer.KEEP.
+    value is writer.KEEP. `compiled`: where the templates are kept compiled between builds.
 
     Pages are held as UTF-8 bytes: a page with one curly quote would take 2 bytes a character as str,
     and a large site holds every page until it is written.
     """
-    ctx = build_context(kb, templates, site, events, geo, hidden, redirects, candidates, excerpts, policy)
+    ctx = build_context(
+        kb, templates, site, events, geo, hidden, redirects, candidates, excerpts, policy, compiled
+    )
     out: dict[str, bytes] = {}
     for path, page in collect(ctx).items():
         if stamps is not None and page.key is not None and stamps.unchanged(path, page.key()):

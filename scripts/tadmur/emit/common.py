@@ -93,9 +93,15 @@ def front_title(s: str) -> str:
     return html.unescape(json.loads(yaml_str(s)))
 
 
-def make_env(templates: Path) -> jinja2.Environment:
+def make_env(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with `compiled`, a folder where Jinja keeps each template compiled
+    (checked against the template's source, so an edit is compiled again), saving every build the
+    compiling of every template."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=False,  # output is Markdown; untrusted text is escaped explicitly with |md
         keep_trailing_newline=True,
         trim_blocks=True,

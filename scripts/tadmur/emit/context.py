@@ -157,8 +157,10 @@ def build_context(
     candidates: list | None = None,
     excerpts: dict[str, Excerpt] | None = None,
     policy: Policy | None = None,
+    compiled: Path | None = None,
 ) -> BuildContext:
-    """The context of one build, from render_site's arguments; every map the pages share is made here."""
+    """The context of one build, from render_site's arguments; every map the pages share is made here.
+    `compiled`: where the templates are kept compiled between builds (common.make_env)."""
     events = events or []
     affiliated: dict[str, list] = {}
     within: dict[str, list] = {}
@@ -192,7 +194,7 @@ def build_context(
         excerpts=excerpts or {},
         policy=policy or Policy({}),
         limits=common.LIMITS,
-        env=common.make_env(templates),
+        env=common.make_env(templates, compiled),
         figures=Figures(kb, events, geo),
         source_path={a.id: f"sources/{a.id}.md" for a in kb.articles},
         search_names=common.search_names({eid: [e.name, *e.aliases] for eid, e in kb.entities.items()}),

@@ -151,13 +151,15 @@ class _Takers:
 
     def __init__(self, groups: list[Group], r: Report):
         self.groups, self.r = groups, r
-        self._others: list[tuple[Group, str, list[dt.date]]] | None = None
+        self._latest: list[tuple[dt.date, str]] | None = None
 
-    def others(self) -> list[tuple[Group, str, list[dt.date]]]:
-        if self._others is None:
+    def latest(self) -> list[tuple[dt.date, str]]:
+        """The other groups' latest day on or before the report's publication, per holder: the two
+        latest, each of another holder (what `since` asks of any group needs no more)."""
+        if self._latest is None:
             r = self.r
             own = sorted(d for o in self.groups if r.article in _articles(o) for d in _days(o))
-            out = []
+            best: dict[str, dt.date] = {}
             for other in self.groups:
                 h = holder(other)
                 days = _days(other)
@@ -165,48 +167,76 @@ class _Takers:
                     continue
                 if any(_any_between(own, d - dt.timedelta(days=3), d + dt.timedelta(days=3)) for d in days):
                     continue  # a rival claim about a taking r's own article tells of
-                out.append((other, h, days))
-            self._others = out
-        return self._others
+                last = days[bisect.bisect_right(days, r.published) - 1]
+                if h not in best or last > best[h]:
+                    best[h] = last
+            self._latest = sorted(((d, h) for h, d in best.items()), reverse=True)[:2]
+        return self._latest
 
     def since(self, g: Group) -> bool:
-        """Taken by another holder after g's last day and before the report was published?"""
+        """Taken by another holder after g's last day and before the report was published? (A group
+        that took the place on a day in that span is of another holder than g's, so g itself, or any
+        group of g's holder, never counts.)"""
         days = _days(g)
         start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
         mine = holder(g)
-        for other, h, odays in self.others():
-            if other is g or h == mine:
-                continue
-            i = bisect.bisect_right(odays, start)
-            if i < len(odays) and odays[i] <= self.r.published:
-                return True
-        return False
+        return any(day > start for day, h in self.latest() if h != mine)
 
 
 def _merge_contested(groups: list[Group]) -> list[Group]:
     """Two outcomes reported for one fight ("Russian air power drove the militants out" and "the
-    militants reentered the city" the same weekend) are one event with disagreeing claims."""
+    militants reentered the city" the same weekend) are one event with disagreeing claims.
+
+    A group joins the first earlier one (in `out`'s order) of another holder with a day- or
+    week-precise report whose days meet one of its own. Those days are indexed (day -> the groups in
+    `out` with a precise report on it), so a group is tested against the few that share a day rather
+    than against every group at the place."""
     out: list[Group] = []
+    on_day: dict[int, set[int]] = defaultdict(set)
+    wide: set[int] = set()  # groups with a precise report whose range is too long to index by day
+
+    def index(i: int, reports) -> None:
+        for y in reports:
+            if y.date and y.date.precision in ("day", "week"):
+                a, b = (d.toordinal() for d in report_range(y))
+                if b - a > 62:
+                    wide.add(i)
+                    continue
+                for day in range(a, b + 1):
+                    on_day[day].add(i)
+
     for g in groups:
         dated = [x for x in g if x.date and x.date.precision in ("day", "week")]
-        home = next(
-            (
-                o
-                for o in out
-                if holder(o) != holder(g)
-                and dated
-                and any(
-                    y.date and y.date.precision in ("day", "week") and _overlaps(x, y)
-                    for x in dated
-                    for y in o
-                )
-            ),
-            None,
-        )
+        home = None
+        if dated:
+            near: set[int] = set(wide)
+            for x in dated:
+                a, b = (d.toordinal() for d in report_range(x))
+                if b - a > 62:  # a long range: every group is near
+                    near = set(range(len(out)))
+                    break
+                for day in range(a, b + 1):
+                    near |= on_day.get(day, set())
+            mine = holder(g)
+            home = next(
+                (
+                    i
+                    for i in sorted(near)
+                    if holder(out[i]) != mine
+                    and any(
+                        y.date and y.date.precision in ("day", "week") and _overlaps(x, y)
+                        for x in dated
+                        for y in out[i]
+                    )
+                ),
+                None,
+            )
         if home is not None:
-            home.extend(g)
+            out[home].extend(g)
+            index(home, g)
         else:
             out.append(g)
+            index(len(out) - 1, g)
     return out
 
 
@@ -214,21 +244,53 @@ def related(kb: KB, vocab: Vocabulary, a: str | None, b: str | None, memo: dict 
     """The same actor, or one is part of or led by the other, or both belong to one parent ("US
     forces", "the US-led coalition" and "the United States" in strike reports); which catalog
     relations count is data (`same_side` in data/events.yml). `memo` keeps each actor's parents for
-    the caller's many questions."""
+    the caller's many questions. (The same as: their `sides` meet.)"""
     if a is None or b is None or a == b:
         return True
+    pa, pb = _parents(kb, vocab, a, memo), _parents(kb, vocab, b, memo)
+    return b in pa or a in pb or bool(pa & pb)
 
-    def parents(x: str) -> set[str]:
-        if memo is not None and x in memo:
-            return memo[x]
-        ent = kb.entities.get(x)
-        out = {t for t, rel in ent.affiliation if rel in vocab.same_side} if ent else set()
-        if memo is not None:
-            memo[x] = out
+
+def _parents(kb: KB, vocab: Vocabulary, x: str, memo: dict | None) -> set[str]:
+    if memo is not None and x in memo:
+        return memo[x]
+    ent = kb.entities.get(x)
+    out = {t for t, rel in ent.affiliation if rel in vocab.same_side} if ent else set()
+    if memo is not None:
+        memo[x] = out
+    return out
+
+
+def sides(kb: KB, vocab: Vocabulary, x: str, memo: dict | None = None) -> set[str]:
+    """The actor and its parents: two actors are `related` exactly when their sides meet (the same
+    actor; one the other's parent; a parent in common)."""
+    return {x} | _parents(kb, vocab, x, memo)
+
+
+class _Sides:
+    """The groups of one bucket of group_other by the sides of their actors (`sides`), so that a report
+    naming its actor is tested only against the groups whose actors agree with it (or that have none):
+    an undated report could otherwise meet every group of its place."""
+
+    def __init__(self):
+        self.by_side: dict[str, set[int]] = defaultdict(set)
+        self.open: set[int] = set()  # groups with no actor yet
+
+    def agreeing(self, agent_sides: set[str]) -> set[int]:
+        out = set(self.open)
+        for z in agent_sides:
+            out |= self.by_side.get(z, set())
         return out
 
-    pa, pb = parents(a), parents(b)
-    return b in pa or a in pb or bool(pa & pb)
+    def add(self, i: int, actor_sides: list[set[str]]) -> None:
+        """Group i now has these actors (by their sides); none: it still has no actor."""
+        if not actor_sides:
+            self.open.add(i)
+            return
+        self.open.discard(i)
+        for zs in actor_sides:
+            for z in zs:
+                self.by_side[z].add(i)
 
 
 def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]:
@@ -237,15 +299,24 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
     each other; a report that names no place joins its family's event in the same article."""
     buckets: dict[tuple, list[dict]] = defaultdict(list)
     when: dict[tuple, _Months] = defaultdict(_Months)  # per bucket: its groups' dated days, by month
+    by_side: dict[tuple, _Sides] = defaultdict(_Sides)  # per bucket: its groups' actors, by side
     order: list[dict] = []
     memo: dict[str, set[str]] = {}
     for r in sorted(
         reports, key=lambda r: (r.family, str(r.place), r.published, r.article, r.paragraph, r.start)
     ):
-        bucket, months = buckets[(r.family, r.place)], when[(r.family, r.place)]
+        where = (r.family, r.place)
+        bucket, months, side = buckets[where], when[where], by_side[where]
         # The first group r joins, in the order the groups were made; a dated report is tested only
         # against the groups whose days could meet its own (the others fail _joins' first test).
         candidates = months.candidates(r, len(bucket))
+        if r.agent is not None:
+            # and only against those whose actors agree with its own (the others fail _joins too)
+            agree = side.agreeing(sides(kb, vocab, r.agent, memo))
+            if isinstance(candidates, range):
+                candidates = sorted(agree)
+            else:
+                candidates = [i for i in candidates if i in agree]
         for i in candidates:
             g = bucket[i]
             if _joins(g, r, kb, vocab, memo):
@@ -265,8 +336,11 @@ def group_other(reports: list[Report], kb: KB, vocab: Vocabulary) -> list[Group]
             bucket.append(g)
             order.append(g)
             months.undated.add(g["index"])
+        new_actors = {r.agent, r.target} - {None} - g["actors"]
+        if new_actors or not g["reports"]:
+            side.add(g["index"], [sides(kb, vocab, a, memo) for a in sorted(new_actors)])
+        g["actors"] |= new_actors
         g["reports"].append(r)
-        g["actors"] |= {r.agent, r.target} - {None}
         g["weapons"] |= set(r.weapons)
         g["ranges"].add(*report_range(r))
         if r.date:
@@ -343,12 +417,11 @@ class _Months:
 def _joins(g: dict, r: Report, kb: KB, vocab: Vocabulary, memo: dict | None = None) -> bool:
     # A dated report must meet the group's dates; its undated reports could be any time before. (Tested
     # first: of the group's tests it is the one that rules most groups out, and the cheapest.)
+    actors = g["actors"]
     ranges = g["dated_ranges"] if r.date and g["dated_ranges"] else g["ranges"]
     if not ranges.overlaps(*report_range(r)):
         return False
-    actors_agree = (
-        not g["actors"] or r.agent is None or any(related(kb, vocab, r.agent, a, memo) for a in g["actors"])
-    )
+    actors_agree = not actors or r.agent is None or any(related(kb, vocab, r.agent, a, memo) for a in actors)
     weapons_agree = not r.weapons or bool(set(r.weapons) & g["weapons"]) or r.family not in MATERIEL
     if not (actors_agree and weapons_agree):
         return False

@@ -86,3 +86,31 @@ def test_designation_stop_words_and_non_weapons():
     # A designation followed by "highway" is a road (a place), never a weapon.
     assert findings("The convoy drove along the M5 highway.") == [("place", "M5 highway")]
     assert findings("Two T-62 tanks and 20 percent of the M5 road.") == [("weapon", "T-62")]
+
+
+@pytest.mark.parametrize(("sentence", "person", "role", "group"), [
+    ("Brigadier Karim Nadir of the Desert Hawks Brigade told reporters the road was cut.",
+     "Karim Nadir", "Brigadier", "Desert Hawks Brigade"),
+    ("Researcher Lina Haddad of the Levant Policy Institute called the report credible.",
+     "Lina Haddad", "Researcher", "Levant Policy Institute"),
+    ("The raid was confirmed by spokesman Omar bin Talal of the Northern Shield Forces on Friday.",
+     "Omar bin Talal", "spokesman", "Northern Shield Forces"),
+    ("Commander Yasin al-Harbi of the Liwa al-Fursan said the hill was taken.",
+     "Yasin al-Harbi", "Commander", "Liwa al-Fursan"),
+])
+def test_a_titled_person_of_a_group_is_two_names(sentence, person, role, group):
+    """A title, a name, then "of the" and a group or organisation: the person and the group they speak
+    for, never one actor named "Brigadier Karim Nadir of the Desert Hawks Brigade"."""
+    assert sorted(findings(sentence)) == sorted([("actor", person), ("actor", group)])
+    found = {f.name: f for f in discover(sentence, [], RULES)[0]}
+    assert (found[person].type, found[person].role) == ("person", role)
+    assert found[group].type in ("armed group", "organisation")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Army of the Men of the Naqshbandi Order claimed the attack.",
+    "General Staff of the Syrian Forces issued a statement.",
+])
+def test_a_group_named_with_of_stays_one_name(sentence):
+    """Without a title and a name of two words or more before "of", the chain is not cut."""
+    assert all(f.type != "person" for f in discover(sentence, [], RULES)[0])

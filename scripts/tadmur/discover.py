@@ -224,6 +224,39 @@ def _chains(tokens, rules: DiscoveryRules, masked):
         i = j + 1
 
 
+def _person_of_group(tokens, i, j, rules: DiscoveryRules) -> tuple[int, int, int, int] | None:
+    """A titled person, then "of (the)" and a group or organisation, read as one chain: "Commander Ali
+    Hassan of the Hamza Division", "analyst Hassan Hassan of the Tahrir Institute", "Colonel Ali Nasr
+    of the Jaish al-Izza" (the group by its head word or its prefix). Gives the token
+    indexes (title, first and last of the name, first of the group), or None. Without a title the
+    chain stays one name ("Army of the Men of the Naqshbandi Order")."""
+    words = [t[0] for t in tokens]
+    of = next((k for k in range(i + 1, j) if words[k] == "of"), None)
+    if of is None:
+        return None
+    g0 = of + 2 if words[of + 1] == "the" else of + 1
+    if j - g0 + 1 < 2 or not words[g0][:1].isupper():
+        return None
+    if words[j] not in rules.group_heads | rules.organisation_heads and words[g0] not in rules.group_prefixes:
+        return None
+    # The title opens the chain (capitalised at the start of a sentence: "Analyst"), or comes just before.
+    if _is_title(words[i], rules) or _is_title(words[i].lower(), rules):
+        t, p0 = i, i + 1
+    elif i > 0 and _is_title(words[i - 1], rules):
+        t, p0 = i - 1, i
+    else:
+        return None
+    p1 = of - 1
+    name = words[p0 : p1 + 1]
+    if not 2 <= len(name) <= rules.person_max_tokens or not all(
+        _is_name_token(w, rules) or w.lower() in rules.connectors for w in name
+    ):
+        return None
+    if not (_is_name_token(name[0], rules) and _is_name_token(name[-1], rules)):
+        return None
+    return t, p0, p1, g0
+
+
 def _strip_to_name(tokens, i, j, rules: DiscoveryRules):
     """Drop leading stop words ("The", "Last") and English connectors ("the", "of") from a chain."""
     while (
@@ -303,6 +336,18 @@ def discover(
         words = [t[0] for t in tokens[i : j + 1]]
         if all(w in rules.demonyms or w.lower() in rules.connectors for w in words):
             continue  # "Russian base", "Syrian": an adjective, not a name
+        split = _person_of_group(tokens, i, j, rules) if not credit else None
+        if split is not None:
+            # "Commander Ali Hassan of the Hamza Division": a person and the group they speak for.
+            t, p0, p1, g0 = split
+            add_person(tokens[p0][1], tokens[p1][2], (tokens[t][1], tokens[t][2]))
+            if words[-1] in rules.group_heads:
+                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "armed group", "group head")
+            elif words[-1] not in rules.organisation_heads:
+                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "armed group", "group prefix")
+            else:
+                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "organisation", "organisation head")
+            continue
         # Person: a title inside or just before the chain, then 2..N name tokens.
         title_at = max((k for k in range(i, j + 1) if _is_title(tokens[k][0], rules)), default=None)
         before = tokens[i - 1][0] if i > 0 else ""

@@ -213,3 +213,37 @@ def test_the_preview_never_shows_an_edit_the_build_refused(root: Path, tmp_path:
         time.sleep(2)  # what mkdocs would have reloaded by now
         assert "Zanzibarite" not in (fetch(base + "/places/raqqa/") or "")
         page.write_text(text, encoding="utf-8")
+
+
+def test_the_preview_copy_takes_only_what_changed(tmp_path: Path):
+    """stage() copies a file the build changed (keeping its time, so that `mkdocs serve --dirty` makes
+    that page again), leaves a file the build did not touch as it is, drops a removed one, and carries
+    the last site's search bundle."""
+    import os
+
+    from tadmur.serve import STAGE_DIR, stage
+
+    root = tmp_path / "p"
+    docs = root / "docs"
+    (docs / "actors").mkdir(parents=True)
+    (root / "site" / "pagefind").mkdir(parents=True)
+    (root / "site" / "pagefind" / "pagefind.js").write_text("bundle", encoding="utf-8")
+    for name in ("index.md", "actors/a.md", "actors/b.md"):
+        (docs / name).write_text(f"# {name}\n", encoding="utf-8")
+    project = Project(root)
+    stage(project)
+    dest = root / STAGE_DIR
+    assert snapshot(dest) == {**snapshot(docs), "pagefind/pagefind.js": b"bundle"}
+    kept = (dest / "index.md").stat().st_mtime_ns
+
+    time.sleep(0.01)
+    (docs / "actors" / "a.md").write_text("# changed\n", encoding="utf-8")
+    (docs / "actors" / "b.md").unlink()
+    (docs / "actors" / "c.md").write_text("# new\n", encoding="utf-8")
+    stage(project)
+    assert snapshot(dest) == {**snapshot(docs), "pagefind/pagefind.js": b"bundle"}
+    assert (dest / "index.md").stat().st_mtime_ns == kept  # not written again
+    for name in ("actors/a.md", "actors/c.md"):
+        assert (dest / name).stat().st_mtime_ns == (docs / name).stat().st_mtime_ns
+    assert not (root / (STAGE_DIR + "-incoming")).exists()
+    assert not os.path.exists(dest / "actors" / "b.md")

@@ -310,8 +310,23 @@ STAGE_CONFIG = ".serve-mkdocs.yml"
 
 
 def mkdocs_command(project: Project, addr: str) -> list[str]:
-    """`mkdocs serve` for the project's preview copy; it runs in the project root."""
-    return [sys.executable, "-m", "mkdocs", "serve", "-f", STAGE_CONFIG, "-a", addr]
+    """`mkdocs serve` for the project's preview copy; it runs in the project root. `--dirty`: after the
+    first build, MkDocs makes again only the pages whose Markdown is newer than their HTML (`stage`
+    copies only the files a build changed), so a new article is browsable seconds after the build
+    instead of after a build of the whole site (about a minute at 1,000 articles). The navigation is
+    the fixed one of mkdocs.yml, which a partial build does not make stale."""
+    return [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", STAGE_CONFIG, "-a", addr]
+
+
+def _files(top: Path, prefix: str = "") -> dict[str, str]:
+    """{path under `top` (with `prefix`, "/"-separated): full path} of every file under it."""
+    out = {}
+    for root, _dirs, names in os.walk(top):
+        rel = os.path.relpath(root, top)
+        base = prefix if rel == "." else prefix + rel.replace(os.sep, "/") + "/"
+        for name in names:
+            out[base + name] = os.path.join(root, name)
+    return out
 
 
 def stage(project: Project) -> None:
@@ -320,22 +335,46 @@ def stage(project: Project) -> None:
 
     `mkdocs serve` does not run Pagefind, so the search index of the last `tadmur site` (site/pagefind/)
     is served with it, as pagefind/: search in the preview finds what the last full build indexed."""
-    docs, dest = project.docs, project.root / STAGE_DIR
-    sources = {p.relative_to(docs): p for p in docs.rglob("*") if p.is_file()}
+    dest = project.root / STAGE_DIR
+    sources = _files(project.docs)
     bundle = project.site / "pagefind"
     if bundle.is_dir():
-        found = (p for p in bundle.rglob("*") if p.is_file())
-        sources.update({Path("pagefind") / p.relative_to(bundle): p for p in found})
-    wanted = set(sources)
-    for rel in sorted(wanted):
-        src, dst = sources[rel], dest / rel
-        data = src.read_bytes()
-        if not dst.is_file() or dst.read_bytes() != data:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_bytes(data)
-    for p in sorted(dest.rglob("*"), reverse=True):
-        if p.is_file() and p.relative_to(dest) not in wanted:
-            p.unlink()
+        sources.update(_files(bundle, "pagefind/"))
+    # The changed files are written aside first and then renamed into place one after another: MkDocs
+    # starts a build a tenth of a second after the last change it sees, and a build begun halfway
+    # through the copying would show pages linking to pages not there yet.
+    incoming = project.root / (STAGE_DIR + "-incoming")
+    shutil.rmtree(incoming, ignore_errors=True)
+    # A copy has its file's size and time, so a file the build did not touch is passed over without
+    # being read (at 1,000 articles, reading every file twice took 2 s of each rebuild).
+    changed = []
+    for n, rel in enumerate(sorted(sources)):
+        src, dst = sources[rel], os.path.join(dest, rel)
+        st = os.stat(src)
+        try:
+            was = os.stat(dst)
+        except FileNotFoundError:
+            was = None
+        if was is not None and (was.st_size, was.st_mtime_ns) == (st.st_size, st.st_mtime_ns):
+            continue
+        with open(src, "rb") as f:
+            data = f.read()
+        if was is not None and was.st_size == len(data):
+            with open(dst, "rb") as f:
+                if f.read() == data:
+                    continue  # touched, not changed: MkDocs need not make it again
+        incoming.mkdir(exist_ok=True)
+        aside = incoming / str(n)
+        aside.write_bytes(data)
+        changed.append((aside, dst, st))
+    for aside, dst, st in changed:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        os.replace(aside, dst)
+        os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
+    shutil.rmtree(incoming, ignore_errors=True)
+    for rel, path in sorted(_files(dest).items(), reverse=True):
+        if rel not in sources:
+            os.unlink(path)
 
 
 class _Terminated(KeyboardInterrupt):

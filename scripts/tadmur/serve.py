@@ -19,6 +19,7 @@ The watch-and-regenerate core (`LiveRegenerator`) needs no MkDocs: `tadmur serve
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import queue
@@ -200,7 +201,19 @@ class LiveRegenerator:
         return pipeline.build_docs(self.project)
 
     def build(self, trigger: str = "") -> bool:
-        """Regenerate docs/; remember what it read and wrote. False (docs/ untouched) on an error."""
+        """Regenerate docs/; remember what it read and wrote. False (docs/ untouched) on an error.
+
+        Python's cycle collector stays paused until the pages are in the preview and the build's data
+        is let go: collected with the build's objects still held, a pass took 0.6 s at 1,000 articles."""
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build_once(trigger)
+        finally:
+            if was:
+                gc.enable()
+
+    def _build_once(self, trigger: str) -> bool:
         started = time.perf_counter()
         # What this build is about to read; files seen before and gone now are recorded as absent.
         seen = {p: None for p in self._known} | self.snapshot()
@@ -366,11 +379,13 @@ def stage(project: Project) -> None:
         incoming.mkdir(exist_ok=True)
         aside = incoming / str(n)
         aside.write_bytes(data)
-        changed.append((aside, dst, st))
-    for aside, dst, st in changed:
+        # (the time set before the rename, which keeps it: set after, it would be one more change
+        # for MkDocs to see, and one more build)
+        os.utime(aside, ns=(st.st_atime_ns, st.st_mtime_ns))
+        changed.append((aside, dst))
+    for aside, dst in changed:
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         os.replace(aside, dst)
-        os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
     shutil.rmtree(incoming, ignore_errors=True)
     for rel, path in sorted(_files(dest).items(), reverse=True):
         if rel not in sources:

@@ -342,11 +342,12 @@ def discover(
             t, p0, p1, g0 = split
             add_person(tokens[p0][1], tokens[p1][2], (tokens[t][1], tokens[t][2]))
             if words[-1] in rules.group_heads:
-                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "armed group", "group head")
-            elif words[-1] not in rules.organisation_heads:
-                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "armed group", "group prefix")
+                typ, rule = "armed group", "group head"
+            elif words[-1] in rules.organisation_heads:
+                typ, rule = "organisation", "organisation head"
             else:
-                add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", "organisation", "organisation head")
+                typ, rule = "armed group", "group prefix"
+            add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", typ, rule)
             continue
         # Person: a title inside or just before the chain, then 2..N name tokens.
         title_at = max((k for k in range(i, j + 1) if _is_title(tokens[k][0], rules)), default=None)

@@ -30,24 +30,24 @@ class MentionChunks:
         self.old: dict[str, tuple] = {}
         self.new: dict[str, tuple] = {}
         self.files: tuple | None = None
-        self.reused = 0
 
     def open(self) -> None:
         """Read the index, and open the last build's files when they are the ones it describes."""
         kept = read_pickle(self.index)
         if not (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[2], dict)):
             return
+        files = []
         try:
-            json_f = (self.data_dir / "knowledge.json").open("rb")
-            csv_f = (self.data_dir / "mentions.csv").open("rb")
+            for name in ("knowledge.json", "mentions.csv"):
+                files.append((self.data_dir / name).open("rb"))
+            digests = tuple(hashlib.file_digest(f, "sha1").digest() for f in files)
         except OSError:
-            return
-        digests = tuple(hashlib.file_digest(f, "sha1").digest() for f in (json_f, csv_f))
+            digests = None
         if digests != kept[:2]:
-            json_f.close()
-            csv_f.close()
+            for f in files:
+                f.close()
             return
-        self.old, self.files = kept[2], (json_f, csv_f)
+        self.old, self.files = kept[2], tuple(files)
 
     def close(self) -> None:
         if self.files is not None:
@@ -71,7 +71,6 @@ class MentionChunks:
         lines, rows = json_f.read(j_len), csv_f.read(c_len)
         if len(lines) != j_len or len(rows) != c_len:
             return None
-        self.reused += 1
         return lines, rows
 
     def put(self, aid: str, key: bytes | None, j_at: int, j_len: int, c_at: int, c_len: int) -> None:

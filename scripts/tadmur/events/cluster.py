@@ -183,6 +183,13 @@ class _Takers:
         return any(day > start for day, h in self.latest() if h != mine)
 
 
+_DAYS_LISTED = 62  # a precise report's range longer than this is not indexed day by day
+
+
+def _precise(x: Report) -> bool:
+    return bool(x.date) and x.date.precision in ("day", "week")
+
+
 def _merge_contested(groups: list[Group]) -> list[Group]:
     """Two outcomes reported for one fight ("Russian air power drove the militants out" and "the
     militants reentered the city" the same weekend) are one event with disagreeing claims.
@@ -195,27 +202,30 @@ def _merge_contested(groups: list[Group]) -> list[Group]:
     on_day: dict[int, set[int]] = defaultdict(set)
     wide: set[int] = set()  # groups with a precise report whose range is too long to index by day
 
+    def days(x: Report) -> range | None:
+        """The days of a precise report, as ordinals; None when there are too many to list."""
+        a, b = (d.toordinal() for d in report_range(x))
+        return range(a, b + 1) if b - a <= _DAYS_LISTED else None
+
     def index(i: int, reports) -> None:
-        for y in reports:
-            if y.date and y.date.precision in ("day", "week"):
-                a, b = (d.toordinal() for d in report_range(y))
-                if b - a > 62:
-                    wide.add(i)
-                    continue
-                for day in range(a, b + 1):
-                    on_day[day].add(i)
+        for y in filter(_precise, reports):
+            listed = days(y)
+            if listed is None:
+                wide.add(i)
+            for day in listed or ():
+                on_day[day].add(i)
 
     for g in groups:
-        dated = [x for x in g if x.date and x.date.precision in ("day", "week")]
+        dated = [x for x in g if _precise(x)]
         home = None
         if dated:
             near: set[int] = set(wide)
             for x in dated:
-                a, b = (d.toordinal() for d in report_range(x))
-                if b - a > 62:  # a long range: every group is near
+                listed = days(x)
+                if listed is None:  # a long range: every group is near
                     near = set(range(len(out)))
                     break
-                for day in range(a, b + 1):
+                for day in listed:
                     near |= on_day.get(day, set())
             mine = holder(g)
             home = next(
@@ -223,11 +233,7 @@ def _merge_contested(groups: list[Group]) -> list[Group]:
                     i
                     for i in sorted(near)
                     if holder(out[i]) != mine
-                    and any(
-                        y.date and y.date.precision in ("day", "week") and _overlaps(x, y)
-                        for x in dated
-                        for y in out[i]
-                    )
+                    and any(_precise(y) and _overlaps(x, y) for x in dated for y in out[i])
                 ),
                 None,
             )

@@ -3,7 +3,9 @@ through a staging folder (writer.stage_files, pipeline._data_files) instead of b
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,46 @@ def test_a_forked_build_writes_the_data_files_of_one_in_process(tmp_path: Path, 
     assert code == 0, err + out
     assert before == {p: p.stat().st_mtime_ns for p in before}
     assert not pipeline.staging(Project(forked)).exists()
+
+
+@pytest.mark.unit
+def test_the_forked_process_ends_when_its_job_does_not_when_the_result_is_asked_for() -> None:
+    # It holds copies of the build's pages: it must not stay alive while the pages are made.
+    background = pipeline._Background(lambda: {"data/x.json": KEEP, "n": 42}, fork=True)
+    background.reader.join(timeout=30)
+    assert not background.reader.is_alive()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(background.pid, os.WNOHANG)  # already reaped
+    result = background.result()
+    assert result["n"] == 42 and result["data/x.json"] is KEEP
+
+
+def _fails():
+    raise pipeline.BuildError("data/x.yml", 3, "bad value")
+
+
+@pytest.mark.unit
+def test_an_error_in_the_forked_process_is_raised_here() -> None:
+    background = pipeline._Background(_fails, fork=True)
+    with pytest.raises(pipeline.BuildError, match="bad value"):
+        background.result()
+
+
+@pytest.mark.unit
+def test_a_cancelled_forked_process_is_stopped() -> None:
+    background = pipeline._Background(lambda: time.sleep(60), fork=True)
+    started = time.monotonic()
+    background.cancel()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(background.pid, os.WNOHANG)
+    with pytest.raises(RuntimeError, match="stopped before it finished"):
+        background.result()
+
+
+@pytest.mark.unit
+def test_build_errors_survive_the_trip_from_the_forked_process() -> None:
+    one, two = pipeline.BuildError("a.md", 1, "one"), pipeline.BuildError("b.md", None, "two")
+    several = pipeline.BuildErrors([one, two])
+    again = pickle.loads(pickle.dumps(several))
+    assert type(again) is pipeline.BuildErrors and str(again) == str(several) == "a.md:1: one\nb.md: two"

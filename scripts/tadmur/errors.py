@@ -21,6 +21,10 @@ class BuildError(Exception):
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
 
+    def __reduce__(self):
+        # Pickled by its arguments, so that one raised in a forked process can be raised again here.
+        return type(self), (self.path, self.line, self.message)
+
 
 class BuildErrors(BuildError):
     """Several problems found in one pass (e.g. one per file), reported together, one per line."""
@@ -32,3 +36,6 @@ class BuildErrors(BuildError):
 
     def __str__(self) -> str:
         return "\n".join(BuildError.__str__(e) for e in self.errors)
+
+    def __reduce__(self):
+        return type(self), (self.errors,)

@@ -10,16 +10,17 @@ import functools
 import gc
 import hashlib
 import io
-import multiprocessing
 import os
+import pickle
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -59,7 +60,7 @@ from .reuse import load_policy, select_excerpts
 from .seeds import load_seeds
 from .stamps import PageStamps
 from .tables import MentionsTable, export_csv
-from .writer import read_manifest, stage_files, stage_stream, write_tree
+from .writer import StagingFile, read_manifest, stage_files, stage_stream, write_tree
 from .yamlio import load_yaml, read_text_utf8
 
 
@@ -196,6 +197,9 @@ def generate(project: Project, cache: bool = True, keep_pages: bool = False) -> 
         wrong=wrong_match_filter(corr),
     )
     check_entity_refs(corr, kb, kb.wrong_used, merges)
+    # Let go of what only the stages so far read (what the knowledge base keeps of the extraction, it
+    # holds): the data files' process forked below would copy it, and the pages reuse the space.
+    del extractions, matcher, disc_rules, parsed_seeds, parsed_catalog
     lap("knowledge base")
     reports = ReportCache(project.root if cache else None, keys, project.root / "data" / "events.yml")
     found = extract_events(kb, vocab, _merged_surfaces(original, corr, merges), catalog.entities, reports)
@@ -287,25 +291,33 @@ def _data_files(
     current = slim(data)
     files = export_csv(data, site["url"])
     files["feed.xml"] = atom_feed(kb, events, site).encode("utf-8")
-    digest = hashlib.sha1()
-    # mentions.csv is made in the same pass over the mentions as knowledge.json (tables.MentionsTable).
-    mentions = MentionsTable(data, site["url"])
+    digest, csv_digest = hashlib.sha1(), hashlib.sha1()
+    # mentions.csv is made in the same pass over the mentions as knowledge.json (tables.MentionsTable);
+    # staged, both are written to their files as they are made (at 10,000 articles, 87 and 190 MB).
+    table = StagingFile(*stage, "data/mentions.csv") if stage is not None else None
+    csv_out = table.file if table is not None else io.BytesIO()
+    try:
+        mentions = MentionsTable(data, site["url"], _Digesting(csv_out, csv_digest))
 
-    def write(f) -> None:
-        write_json(data, _Digesting(f, digest), lambda ms, out: write_mentions(ms, out, mentions, chunks))
+        def write(f) -> None:
+            write_json(data, _Digesting(f, digest), lambda ms, out: write_mentions(ms, out, mentions, chunks))
 
-    if stage is None:
-        buffer = io.BytesIO()
-        write(buffer)
-        knowledge = buffer.getvalue()
-    else:
-        # Written record by record as it is encoded: at 10,000 articles it is 190 MB.
-        knowledge = stage_stream(*stage, "data/knowledge.json", write)
-    files["data/mentions.csv"] = mentions.value()
+        if stage is None:
+            buffer = io.BytesIO()
+            write(buffer)
+            knowledge = buffer.getvalue()
+        else:
+            knowledge = stage_stream(*stage, "data/knowledge.json", write)
+    finally:
+        if table is not None:
+            table.file.close()
     if chunks is not None:
-        chunks.save(digest.digest(), hashlib.sha1(files["data/mentions.csv"]).digest())
+        chunks.save(digest.digest(), csv_digest.digest())
     if stage is not None:
         files = stage_files(files, *stage)
+        files["data/mentions.csv"] = table.done()
+    else:
+        files["data/mentions.csv"] = csv_out.getvalue()
     files["data/knowledge.json"] = knowledge
     if slim_cache is not None:
         # Keyed by the file's digest: if this build stops before writing it, the entry matches nothing.
@@ -336,40 +348,77 @@ def staging(project: Project) -> Path:
 MENTION_CHUNKS = "mention-chunks.pickle"  # where each article's mention lines lie (mentionchunks.py)
 SLIM_EXPORT = "knowledge-slim.pickle"  # the last knowledge.json as changes.slim makes it
 PARSED_PAGES = "parsed-pages.pickle"  # docs/ pages as parsed (pages.read_pages, remember_pages)
-_BACKGROUND = None  # the job a forked child runs (set just before it forks)
-
-
-def _run_background():
-    return _BACKGROUND()
-
-
 class _Background:
     """`job()` in a forked child process (which inherits the build's data instead of unpickling it), or
-    here when `fork` is false or the platform cannot fork; `result()` waits for it."""
+    here when `fork` is false or the platform cannot fork; `result()` waits for it.
+
+    The child ends as soon as its job does: what it made comes back through a pipe, read by a thread
+    here as it is written. (A process pool's worker lived on until `result()` was called, after the
+    pages: at 10,000 articles it held 830 MB of pages copied from this process for a minute.)"""
 
     def __init__(self, job, fork: bool):
-        global _BACKGROUND
-        self.job, self.pool, self.future = job, None, None
-        if fork and "fork" in multiprocessing.get_all_start_methods():
-            _BACKGROUND = job
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            self.future = self.pool.submit(_run_background)
+        self.job, self.pid, self.reader = job, None, None
+        self.data: bytes | None = None
+        if fork and hasattr(os, "fork"):
+            read_end, write_end = os.pipe()
+            # Flushed, so that the child's copies of the buffers hold nothing to print twice.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            self.pid = os.fork()
+            if self.pid == 0:  # the child
+                os.close(read_end)
+                _child(job, write_end)
+            os.close(write_end)
+            self.reader = threading.Thread(target=self._read, args=(read_end,), daemon=True)
+            self.reader.start()
+
+    def _read(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            self.data = pipe.read()
+        os.waitpid(self.pid, 0)  # reaped as soon as it ends, not when the result is wanted
 
     def cancel(self) -> None:
-        global _BACKGROUND
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            _BACKGROUND = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.reader.join()
 
     def result(self):
-        global _BACKGROUND
-        if self.pool is None:
+        if self.pid is None:
             return self.job()
+        self.reader.join()
         try:
-            return self.future.result()
-        finally:
-            self.pool.shutdown()
-            _BACKGROUND = None
+            ok, value = pickle.loads(self.data)
+        except Exception as exc:  # noqa: BLE001 - killed, or its output cut short
+            raise RuntimeError("the process making the data files stopped before it finished") from exc
+        if not ok:
+            raise value
+        return value
+
+
+def _child(job, fd: int) -> None:
+    """Run `job` in a forked child, send (ok, result or exception) pickled through `fd`, and end without
+    running this process's exit handlers (they belong to the parent)."""
+    code = 0
+    try:
+        try:
+            payload = pickle.dumps((True, job()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            try:
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.loads(payload)  # (an exception whose arguments cannot make it again)
+            except Exception:  # noqa: BLE001 - sent as its text
+                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(payload)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the build
+        code = 1
+    finally:
+        os._exit(code)
 
 
 ROLES_THAT_MATTER = ("agent", "taken from", "target")

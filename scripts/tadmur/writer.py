@@ -41,15 +41,30 @@ def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, _
 
 def stage_stream(base: Path, stage: Path, rel: str, write) -> Staged | _Kept:
     """`write(binary file)` writes the file under `stage`; Staged, or KEEP when base/ holds it as it is."""
-    target = safe_path(base, rel)
-    path = safe_path(stage, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write(f)
-    if _same_files(path, target):
-        path.unlink()
-        return KEEP
-    return Staged(path)
+    f = StagingFile(base, stage, rel)
+    try:
+        write(f.file)
+    finally:
+        f.file.close()
+    return f.done()
+
+
+class StagingFile:
+    """A file written under `stage` a piece at a time (`.file`, open for binary writing); `done()` closes
+    it and gives Staged, or KEEP when base/ holds it as it is."""
+
+    def __init__(self, base: Path, stage: Path, rel: str):
+        self.target = safe_path(base, rel)
+        self.path = safe_path(stage, rel)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = self.path.open("wb")
+
+    def done(self) -> Staged | _Kept:
+        self.file.close()
+        if _same_files(self.path, self.target):
+            self.path.unlink()
+            return KEEP
+        return Staged(self.path)
 
 
 def _same_files(a: Path, b: Path, chunk: int = 1 << 20) -> bool:

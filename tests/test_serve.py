@@ -247,3 +247,46 @@ def test_the_preview_copy_takes_only_what_changed(tmp_path: Path):
         assert (dest / name).stat().st_mtime_ns == (docs / name).stat().st_mtime_ns
     assert not (root / (STAGE_DIR + "-incoming")).exists()
     assert not os.path.exists(dest / "actors" / "b.md")
+
+
+def test_new_pages_reach_the_preview_before_the_pages_they_change(tmp_path: Path):
+    """While MkDocs serves the copy, stage() moves a build's new pages in first and waits until they
+    are served; only then come the other files the build changed, so that MkDocs makes the new pages
+    in a build of their own."""
+    from tadmur.serve import STAGE_DIR, page_address, stage
+
+    root = tmp_path / "p"
+    docs = root / "docs"
+    (docs / "sources").mkdir(parents=True)
+    (docs / "data").mkdir()
+    for name in ("index.md", "sources/index.md", "data/x.json"):
+        (docs / name).write_text(f"{name} 1\n", encoding="utf-8")
+    project = Project(root)
+    stage(project)
+    dest = root / STAGE_DIR
+
+    time.sleep(0.01)
+    for name in ("index.md", "sources/index.md", "data/x.json"):
+        (docs / name).write_text(f"{name} 2\n", encoding="utf-8")
+    (docs / "sources" / "new-article.md").write_text("new\n", encoding="utf-8")
+    seen = {}
+
+    def served(rels):
+        seen["rels"] = rels
+        seen["copy"] = snapshot(dest)
+
+    stage(project, served)
+    assert seen["rels"] == ["sources/new-article.md"]
+    assert seen["copy"]["sources/new-article.md"] == b"new\n"
+    assert seen["copy"]["sources/index.md"] == b"sources/index.md 1\n"  # not yet
+    assert seen["copy"]["data/x.json"] == b"data/x.json 1\n"
+    assert snapshot(dest) == snapshot(docs)  # then everything
+
+    # Nothing new: one move, no waiting.
+    (docs / "index.md").write_text("index.md 3\n", encoding="utf-8")
+    seen.clear()
+    stage(project, served)
+    assert not seen and snapshot(dest) == snapshot(docs)
+    assert [page_address(r) for r in ("index.md", "sources/index.md", "sources/a-b.md")] == [
+        "", "sources/", "sources/a-b/"
+    ]

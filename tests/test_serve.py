@@ -290,3 +290,35 @@ def test_new_pages_reach_the_preview_before_the_pages_they_change(tmp_path: Path
     assert [page_address(r) for r in ("index.md", "sources/index.md", "sources/a-b.md")] == [
         "", "sources/", "sources/a-b/"
     ]
+
+
+def test_mkdocs_is_told_of_writes_but_not_of_reads(tmp_path: Path):
+    """`mkdocs serve` runs with tadmur.mkdocs_serve's observer (no polling of every file): it must report
+    a file written, and never a file read, since MkDocs reads every page it builds (a read reported
+    would start the next build, for ever)."""
+    import queue
+
+    from tadmur.mkdocs_serve import NotifiedObserver
+    from tadmur.serve import mkdocs_command
+    from watchdog.events import FileSystemEventHandler
+
+    assert mkdocs_command(Project(tmp_path), "127.0.0.1:8000")[1:4] == ["-m", "tadmur.mkdocs_serve", "serve"]
+    (tmp_path / "page.md").write_text("# page\n", encoding="utf-8")
+    seen: queue.SimpleQueue = queue.SimpleQueue()
+    handler = FileSystemEventHandler()
+    handler.on_any_event = seen.put  # as MkDocs' live reload does
+    observer = NotifiedObserver(timeout=0.1)
+    observer.schedule(handler, str(tmp_path), recursive=True)  # as MkDocs calls it
+    observer.start()
+    try:
+        time.sleep(0.3)
+        for _ in range(5):
+            (tmp_path / "page.md").read_text(encoding="utf-8")
+        time.sleep(0.5)
+        assert seen.empty(), seen.get()
+        (tmp_path / "page.md").write_text("# changed\n", encoding="utf-8")
+        event = seen.get(timeout=5)
+        assert event.src_path.endswith("page.md") and event.event_type in ("modified", "closed", "created")
+    finally:
+        observer.stop()
+        observer.join(5)

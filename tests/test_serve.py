@@ -253,7 +253,8 @@ def test_new_pages_reach_the_preview_before_the_pages_they_change(tmp_path: Path
     """While MkDocs serves the copy, stage() moves a build's new pages in first and waits until they
     are served; only then come the other files the build changed, so that MkDocs makes the new pages
     in a build of their own."""
-    from tadmur.serve import STAGE_DIR, page_address, stage
+    from tadmur.serve import STAGE_DIR, stage
+    from tadmur.shards import page_address
 
     root = tmp_path / "p"
     docs = root / "docs"
@@ -303,6 +304,7 @@ def test_mkdocs_is_told_of_writes_but_not_of_reads(tmp_path: Path):
     from watchdog.events import FileSystemEventHandler
 
     assert mkdocs_command(Project(tmp_path), "127.0.0.1:8000")[1:4] == ["-m", "tadmur.mkdocs_serve", "serve"]
+    assert mkdocs_command(Project(tmp_path), "127.0.0.1:8000", poll=True)[1:4] == ["-m", "mkdocs", "serve"]
     (tmp_path / "page.md").write_text("# page\n", encoding="utf-8")
     seen: queue.SimpleQueue = queue.SimpleQueue()
     handler = FileSystemEventHandler()

@@ -348,6 +348,8 @@ def staging(project: Project) -> Path:
 MENTION_CHUNKS = "mention-chunks.pickle"  # where each article's mention lines lie (mentionchunks.py)
 SLIM_EXPORT = "knowledge-slim.pickle"  # the last knowledge.json as changes.slim makes it
 PARSED_PAGES = "parsed-pages.pickle"  # docs/ pages as parsed (pages.read_pages, remember_pages)
+
+
 class _Background:
     """`job()` in a forked child process (which inherits the build's data instead of unpickling it), or
     here when `fork` is false or the platform cannot fork; `result()` waits for it.

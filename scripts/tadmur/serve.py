@@ -328,14 +328,17 @@ STAGE_DIR = ".serve-docs"  # what the preview shows: docs/ as of the last build 
 STAGE_CONFIG = ".serve-mkdocs.yml"
 
 
-def mkdocs_command(project: Project, addr: str) -> list[str]:
+def mkdocs_command(project: Project, addr: str, poll: bool = False) -> list[str]:
     """`mkdocs serve` for the project's preview copy; it runs in the project root. `--dirty`: after the
     first build, MkDocs makes again only the pages whose Markdown is newer than their HTML (`stage`
     copies only the files a build changed), so a new article is browsable seconds after the build
     instead of after a build of the whole site (about a minute at 1,000 articles). The navigation is
     the fixed one of mkdocs.yml, which a partial build does not make stale. MkDocs learns of changes
-    from the operating system instead of polling the copy's files (tadmur.mkdocs_serve)."""
-    return [sys.executable, "-m", "tadmur.mkdocs_serve", "serve", "--dirty", "-f", STAGE_CONFIG, "-a", addr]
+    from the operating system instead of polling the copy's files (tadmur.mkdocs_serve), unless `poll`
+    (`tadmur serve --poll`, for file systems that send no notifications): then MkDocs polls, as it does
+    by itself."""
+    module = "mkdocs" if poll else "tadmur.mkdocs_serve"
+    return [sys.executable, "-m", module, "serve", "--dirty", "-f", STAGE_CONFIG, "-a", addr]
 
 
 def _files(top: Path, prefix: str = "") -> dict[str, str]:
@@ -414,16 +417,10 @@ def _move_in(files: list[tuple[str, Path, str]]) -> None:
         os.replace(aside, dst)
 
 
-def page_address(rel: str) -> str:
-    """The address MkDocs gives a page of docs/ (directory URLs): `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
-    folder, _, name = rel.rpartition("/")
-    folder = folder + "/" if folder else ""
-    stem = name.removesuffix(".md")
-    return folder if stem in ("index", "README") else f"{folder}{stem}/"
-
-
 def wait_until_served(addr: str, rels: list[str], timeout: float = 30.0) -> bool:
     """Whether MkDocs, serving at `addr`, answers for each of these pages within `timeout` seconds."""
+    from .shards import page_address
+
     deadline = time.monotonic() + timeout
     for rel in rels:
         url = f"http://{addr}/{urllib.parse.quote(page_address(rel))}"
@@ -511,7 +508,7 @@ def serve(
         if mkdocs:
             env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TADMUR_OFFLINE": "false"}
             proc = subprocess.Popen(
-                mkdocs_command(project, addr),
+                mkdocs_command(project, addr, poll),
                 cwd=project.root,
                 env=env,
                 stdout=mkdocs_output,

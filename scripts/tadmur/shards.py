@@ -147,8 +147,15 @@ def markdown_pages(docs: Path) -> Iterator[tuple[str, str]]:
         names = sorted((f for f in files if f.endswith(".md") and not f.startswith(".")),
                        key=lambda f: (f[:-3] not in ("index", "README"), f))
         for name in names:
-            stem = name[:-3]
-            yield folder + name, folder if stem in ("index", "README") else f"{folder}{stem}/"
+            yield folder + name, page_address(folder + name)
+
+
+def page_address(rel: str) -> str:
+    """The address MkDocs gives a page of docs/ (directory URLs): `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
+    folder, _, name = rel.rpartition("/")
+    folder = folder + "/" if folder else ""
+    stem = name.removesuffix(".md")
+    return folder if stem in ("index", "README") else f"{folder}{stem}/"
 
 
 def page_order(docs: Path) -> dict[str, int]:

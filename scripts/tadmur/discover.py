@@ -224,12 +224,12 @@ def _chains(tokens, rules: DiscoveryRules, masked):
         i = j + 1
 
 
-def _person_of_group(tokens, i, j, rules: DiscoveryRules) -> tuple[int, int, int, int] | None:
+def _person_of_group(tokens, i, j, rules: DiscoveryRules) -> tuple[int, int, int, int, str, str] | None:
     """A titled person, then "of (the)" and a group or organisation, read as one chain: "Commander Ali
     Hassan of the Hamza Division", "analyst Hassan Hassan of the Tahrir Institute", "Colonel Ali Nasr
-    of the Jaish al-Izza" (the group by its head word or its prefix). Gives the token
-    indexes (title, first and last of the name, first of the group), or None. Without a title the
-    chain stays one name ("Army of the Men of the Naqshbandi Order")."""
+    of the Jaish al-Izza" (the group by its head word or its prefix). Gives the token indexes (title,
+    first and last of the name, first of the group) and the group's type and rule, or None. Without a
+    title the chain stays one name ("Army of the Men of the Naqshbandi Order")."""
     words = [t[0] for t in tokens]
     of = next((k for k in range(i + 1, j) if words[k] == "of"), None)
     if of is None:
@@ -237,7 +237,13 @@ def _person_of_group(tokens, i, j, rules: DiscoveryRules) -> tuple[int, int, int
     g0 = of + 2 if words[of + 1] == "the" else of + 1
     if j - g0 + 1 < 2 or not words[g0][:1].isupper():
         return None
-    if words[j] not in rules.group_heads | rules.organisation_heads and words[g0] not in rules.group_prefixes:
+    if words[j] in rules.group_heads:
+        kind = "armed group", "group head"
+    elif words[j] in rules.organisation_heads:
+        kind = "organisation", "organisation head"
+    elif words[g0] in rules.group_prefixes:
+        kind = "armed group", "group prefix"
+    else:
         return None
     # The title opens the chain (capitalised at the start of a sentence: "Analyst"), or comes just before.
     if _is_title(words[i], rules) or _is_title(words[i].lower(), rules):
@@ -254,7 +260,7 @@ def _person_of_group(tokens, i, j, rules: DiscoveryRules) -> tuple[int, int, int
         return None
     if not (_is_name_token(name[0], rules) and _is_name_token(name[-1], rules)):
         return None
-    return t, p0, p1, g0
+    return t, p0, p1, g0, *kind
 
 
 def _strip_to_name(tokens, i, j, rules: DiscoveryRules):
@@ -339,14 +345,8 @@ def discover(
         split = _person_of_group(tokens, i, j, rules) if not credit else None
         if split is not None:
             # "Commander Ali Hassan of the Hamza Division": a person and the group they speak for.
-            t, p0, p1, g0 = split
+            t, p0, p1, g0, typ, rule = split
             add_person(tokens[p0][1], tokens[p1][2], (tokens[t][1], tokens[t][2]))
-            if words[-1] in rules.group_heads:
-                typ, rule = "armed group", "group head"
-            elif words[-1] in rules.organisation_heads:
-                typ, rule = "organisation", "organisation head"
-            else:
-                typ, rule = "armed group", "group prefix"
             add(tokens[g0][1], tokens[j][2], text(g0, j), "actor", typ, rule)
             continue
         # Person: a title inside or just before the chain, then 2..N name tokens.

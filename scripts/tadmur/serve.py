@@ -43,8 +43,6 @@ from .writer import KEEP, MANIFEST
 WATCHED = ("seeds", "data", "templates", "schema", "docs")
 DEFAULT_ADDR = "127.0.0.1:8000"
 DEBOUNCE = 0.4
-# Event kinds that can mean new content (watchdog's names); opened/closed-without-writing are reads.
-_CONTENT_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
 _ABSENT = object()
 
 
@@ -304,10 +302,8 @@ class LiveRegenerator:
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:
-                if event.event_type not in _CONTENT_EVENTS:
-                    return
-                if event.is_directory and event.event_type == "modified":
-                    return  # a folder's listing changed: the events of its files say which
+                # Only the kinds in CHANGES come: no reads, no "a folder's listing changed" (the
+                # events of its files say which).
                 for p in (event.src_path, getattr(event, "dest_path", "")):
                     if p:
                         regen.notify(os.fsdecode(p))
@@ -317,7 +313,7 @@ class LiveRegenerator:
         observer = observer_class()
         handler = Handler()
         for d in self.watched_dirs():
-            # (only changes: a build reads every watched file, and reads would be events too)
+            # (a build reads every watched file: reads would be events too)
             observer.schedule(handler, str(d), recursive=True, event_filter=CHANGES)
         observer.daemon = True
         observer.start()

@@ -41,12 +41,10 @@ def stage_files(files: dict[str, bytes], base: Path, stage: Path) -> dict[str, _
 
 def stage_stream(base: Path, stage: Path, rel: str, write) -> Staged | _Kept:
     """`write(binary file)` writes the file under `stage`; Staged, or KEEP when base/ holds it as it is."""
-    f = StagingFile(base, stage, rel)
-    try:
-        write(f.file)
-    finally:
-        f.file.close()
-    return f.done()
+    staged = StagingFile(base, stage, rel)
+    with staged.file:
+        write(staged.file)
+    return staged.done()
 
 
 class StagingFile:

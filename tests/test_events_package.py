@@ -408,3 +408,27 @@ def test_sides_meet_exactly_when_actors_are_related():
                 if not actors or any(related(kb, vocab, a, b) for b in actors)
             }
             assert index.agreeing(sides(kb, vocab, a)) == direct
+
+
+def test_a_types_gate_matches_wherever_one_of_its_triggers_does():
+    """The gate (vocabulary.gate) lets a clause with none of a type's triggers be skipped: it must
+    match wherever any single trigger does, in the shipped vocabulary and in hostile patterns."""
+    import random
+
+    from tadmur.events.vocabulary import gate, words
+
+    vocab = load_vocabulary(ROOT / "data" / "events.yml")
+    rng = random.Random(3)
+    pieces = ["captured", "retook", "the", "city", "shelled", "clashes", "-", "re-took", "x", ",",
+              "advanced on", "air strikes", "fighting", "besieged", "Took", "taking", "seized"]
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(2000)]
+    for et in vocab.types:
+        assert et.any_trigger is not None
+        for text in texts:
+            c0 = rng.randint(0, len(text))
+            c1 = rng.randint(c0, len(text))
+            if any(t.pattern.search(text, c0, c1) for t in et.triggers):
+                assert et.any_trigger.search(text, c0, c1), (et.id, text, c0, c1)
+    hostile = ["(a)b\\1", "(?P<x>a)(?P=x)", "(?P<x>a)", "a(?(1)b|c)"]
+    assert gate(hostile) is None  # back references and a group used twice: no gate, every trigger tried
+    assert gate(["(?P<x>a)", "b"]).pattern == words(["(?P<x>a)", "b"]).pattern

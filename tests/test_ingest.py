@@ -280,3 +280,51 @@ def test_real_paragraphs_are_numbered_in_order_with_valid_sentences(real_docs):
             assert p.text == p.text.strip() and "\n" not in p.text and "\u00a0" not in p.text
             for s0, s1 in p.sentences:
                 assert 0 <= s0 < s1 <= len(p.text)
+
+
+def _pysbd_spans(text: str) -> list[tuple[str, int, int]]:
+    """What pysbd's own segmenter gives (a regular expression per sentence)."""
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return [(s.sent, s.start, s.end) for s in segmenter.segment(text)]
+
+
+def _our_spans(text: str) -> list[tuple[str, int, int]]:
+    from tadmur.ingest import _Segmenter
+
+    segmenter = _Segmenter(language="en", clean=False, char_span=True)
+    return [(s.sent, s.start, s.end) for s in segmenter.segment(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Palmyra fell. Palmyra fell. Palmyra fell.",  # the same sentence again and again
+        "He said: yes.  Yes.\u00a0Yes.\u2003 It ended.\x1c Next one.",  # Unicode and odd spaces after
+        "A. B. C. D.",
+        "Dr. Ali met Col. Hassan at 5 p.m. in Homs. They spoke (briefly). Then left!",
+        "No full stop at all",
+        "   Leading spaces. And trailing ones.   ",
+        "Regex [a-z]+ and (groups)? are *text* here. So is \\d+. And $1.",
+        "Ends with a dot. . .",
+    ],
+)
+def test_sentence_spans_are_pysbds_own(text):
+    assert _our_spans(text) == _pysbd_spans(text)
+
+
+def test_sentence_spans_are_pysbds_own_on_random_text():
+    import random
+
+    rng = random.Random(11)
+    words = ["Palmyra", "fell", "Mr.", "U.S.", "it", "said", "(IS)", "1.5", "no.", "St.", "e.g.", "?", "!",
+             "..."]
+    spaces = [" ", " ", " ", "  ", "\u00a0", "\t", "\u2009"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 30)):
+            parts.append(rng.choice(words) + rng.choice(["", "", ".", ". ", "!"]))
+            parts.append(rng.choice(spaces))
+        text = "".join(parts)
+        assert _our_spans(text) == _pysbd_spans(text), text

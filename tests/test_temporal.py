@@ -292,3 +292,34 @@ def test_long_hostile_input_is_linear_enough():
     found = find_dates(s, D("2016-12-12"))
     assert len(found) == 4000
     check_invariants(s, found)
+
+
+def _sentences(seed: int, n: int) -> list[str]:
+    """Made-up sentences full of date phrases and near misses, in every case."""
+    rng = random.Random(seed)
+    bits = [
+        "on", "in", "since", "until", "last", "this past", "the following", "early", "mid-", "late",
+        "the end of", "March", "May", "Sept.", "Sep", "december", "Jun", "2 March", "March 2,", "2015",
+        "2014-15", "1999", "2100", "Thursday", "friday", "Good Friday", "weekend", "the weekend", "WEEKEND",
+        "week", "Month", "YEAR", "years", "ago", "Ago", "two", "three days ago", "12 weeks ago",
+        "3 days Ago", "two weeks AGO", "yesterday", "Today", "YESTERDAY", "Last Night", "last night",
+        "this morning", "that same month", "the last 2-3 years", "September 11 attacks", "the 4th of", "of",
+        ",", ".", "the", "Palmyra", "fell", "13,000", "2.5", "$2015", "-", "Mayday", "Marching", "Decade",
+        "hours", "Augusta", "JANUARY", "earlier this",
+    ]
+    return [" ".join(rng.choice(bits) for _ in range(rng.randint(1, 14))) for _ in range(n)]
+
+
+def test_the_rules_cores_skip_no_date(monkeypatch):
+    """A rule is tried only on a sentence that holds its core (temporal._CORES); the dates found are
+    the same as when every rule is tried on every sentence."""
+    import re
+
+    from tadmur import temporal
+
+    sentences = _sentences(5, 3000)
+    with_cores = [summary(find_dates(s, D("2016-03-27"))) for s in sentences]
+    everything = re.compile("")
+    monkeypatch.setattr(temporal, "_CORES", dict.fromkeys(temporal._CORES, everything))
+    assert [summary(find_dates(s, D("2016-03-27"))) for s in sentences] == with_cores
+    assert sum(map(len, with_cores)) > 1000  # the sentences do hold dates

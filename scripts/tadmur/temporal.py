@@ -545,6 +545,25 @@ def _h_dayword(m, s, pub, ctx):
 
 _CONTEXTUAL = (_h_month, _h_rel_unit, _h_weekday)
 
+# What each rule cannot match without: a sentence the core is not in is not searched with the rule,
+# whose optional leading groups make it slow to try at every place. (A month's name or short form
+# starts with its first three letters; every weekday's name ends in "day".)
+_MONTH_CORE = re.compile("|".join(m[:3] for m in _MONTHS))
+_UNIT_CORE = re.compile(r"(?i:week|month|year)")
+_CORES: dict[re.Pattern, re.Pattern] = {
+    _BLOCKERS: re.compile(r"(?i:year|month|week|day|decade|hour)|Sept"),
+    _EXPLICIT_MD: _MONTH_CORE,
+    _EXPLICIT_DM: _MONTH_CORE,
+    _MONTH_YEAR: _MONTH_CORE,
+    _REL_UNIT: _UNIT_CORE,
+    _WEEKEND: re.compile(r"(?i:weekend)"),
+    _AGO: re.compile(r"(?i:ago)"),
+    _DAYWORD: re.compile(r"(?i:yesterday|today|tonight|night|morning|afternoon|evening)"),
+    _MONTH_ONLY: _MONTH_CORE,
+    _YEAR_ONLY: re.compile(r"(?:19|20)\d\d"),
+    _WEEKDAY_RE: re.compile("day"),
+}
+
 # Order breaks ties between equally long overlapping matches: blockers first.
 _RULES: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_BLOCKERS, _h_block),
@@ -567,6 +586,8 @@ def find_dates(sentence: str, published: dt.date, context: dt.date | None = None
     'that same month'; when None those resolve against `published`."""
     candidates = []
     for order, (pattern, handler) in enumerate(_RULES):
+        if not _CORES[pattern].search(sentence):
+            continue
         for m in pattern.finditer(sentence):
             try:
                 res = handler(m, sentence, published, context)

@@ -86,6 +86,8 @@ def _backing(s: Sentence, m: re.Match) -> bool:
 
 def _triggers(s: Sentence, et: EventType, c0: int, c1: int) -> list[tuple[re.Match, Trigger]]:
     """The type's triggers in the clause that really report something, in order."""
+    if et.any_trigger is not None and et.any_trigger.search(s.text, c0, c1) is None:
+        return []
     found = sorted(
         ((m, t) for t in et.triggers for m in t.pattern.finditer(s.text, c0, c1)),
         key=lambda mt: (mt[0].start(), -len(mt[0].group(0))),

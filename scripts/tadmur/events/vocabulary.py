@@ -33,6 +33,8 @@ class EventType:
     territory: str | None
     needs: str | None
     triggers: list[Trigger]
+    # Matches where any trigger does (`gate`): a clause it does not match holds none of them.
+    any_trigger: re.Pattern | None = None
 
 
 @dataclass
@@ -79,6 +81,22 @@ def words(patterns: list[str]) -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])", re.I)
 
 
+# A back reference (or a test of a group) counts groups, which joining patterns renumbers.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def gate(patterns: list[str]) -> re.Pattern | None:
+    """`words(patterns)` as one pattern: it finds a match in a text wherever any of `words([p])` does
+    (the alternation tries every branch at each place), so a text it does not match can be skipped.
+    None when the patterns cannot be joined exactly."""
+    if any(_GROUP_REFERENCE.search(p) for p in patterns):
+        return None
+    try:
+        return words(patterns)
+    except re.error:  # (named groups of the same name, say)
+        return None
+
+
 def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
     name = str(path)
     d = load_yaml(read_text_utf8(path), name)
@@ -114,6 +132,7 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
                 t.get("territory"),
                 t.get("needs"),
                 triggers,
+                gate([trig if isinstance(trig, str) else trig["pattern"] for trig in t["triggers"]]),
             )
         )
     ids = [t.id for t in types]

@@ -124,3 +124,59 @@ def test_titles_lose_bidirectional_controls_and_are_capped(tmp_path):
     assert "\u202e" not in page and "etaerter" in page
     write_seed(root, "bidi.md", BODY, title="A" * 301)
     assert "bidi.md:" in _refused(root, "bidi.md")
+
+
+def _loaded(loader, text: str):
+    """What a loader makes of the text, with every line it records, or the kind of error it raises."""
+    import yaml
+    from tadmur.yamlio import LineDict
+
+    def plain(x):
+        if isinstance(x, LineDict):
+            return ("map", x.line, x.key_lines, x.item_lines, {k: plain(v) for k, v in x.items()})
+        if isinstance(x, list):
+            return [plain(v) for v in x]
+        return (type(x).__name__, x)
+
+    try:
+        return plain(yaml.load(text, Loader=loader))  # noqa: S506 - the project's SafeLoader subclasses
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__)
+
+
+YAML_TEXTS = [
+    "id: a\ntitle: 'It''s: a \"title\"'\npublished: 2016-12-13\nn: 012\nf: 1e3\nb: yes\nnull_: ~\n",
+    "title: >\n  folded\n  text\n\n  more\nlines: |-\n  kept\n   indented\n",
+    "list:\n- a\n- [b, c]\n- {d: 1, e: [2, 3]}\n-\n  f: g\n",
+    "title: line\u2028separator and\u0085next\ttab\n",
+    "title: \"\\u00e9 \\x41 \\N\"\nother: caf\u00e9 \U0001f600\n",
+    "key: [unclosed\n",
+    "a: 1\na: 2\n",
+    "? complex\n: key\n",
+    "\tindented: with a tab\n",
+    "a: b: c\n",
+    "date: 2016-12-13 10:00:00\nversion: 1.10\noct: 0o17\nhex: 0x1F\nsexa: 1:30\n",
+    "",
+    "--- just a scalar\n",
+    "- a\n- b\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_TEXTS)
+def test_the_libyaml_loader_reads_yaml_as_the_python_one_does(text):
+    """yamlio reads text without anchors or aliases with libyaml's parser: what it makes, lines
+    included, must be what the Python parser makes (or both must refuse the text)."""
+    from tadmur import yamlio
+
+    assert yamlio._CLoader is not None  # (PyYAML's wheels ship libyaml)
+    assert _loaded(yamlio._CLoader, text) == _loaded(yamlio._Loader, text)
+
+
+def test_a_yaml_error_names_the_python_parsers_line(tmp_path):
+    """A text libyaml refuses is read again by the Python parser, whose message and line are shown."""
+    from tadmur.errors import BuildError
+    from tadmur.yamlio import load_yaml
+
+    with pytest.raises(BuildError) as err:
+        load_yaml("id: a\ntitle: [unclosed\nnext: b\n", "x.md", line_offset=1)
+    assert err.value.line == 4 and "YAML error" in str(err.value)

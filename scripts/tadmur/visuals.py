@@ -371,6 +371,26 @@ def _ring_area_centroid(points: Sequence[tuple[float, float]]) -> tuple[float, f
     return abs(a) / 2, cx / (3 * a), cy / (3 * a)
 
 
+_RINGS: list = []  # [(region, its rings)] of the last region drawn: every locator map reads them
+
+
+def _rings(region: dict[str, Any]) -> list[tuple[dict[str, Any], list]]:
+    """Each country with its rings as float points, each with its bounding box (x0, y0, x1, y1)."""
+    if _RINGS and _RINGS[0][0] is region:
+        return _RINGS[0][1]
+    out = []
+    for country in region["countries"]:
+        rings = []
+        for ring in country.get("polygons", []):
+            points = [(float(p[0]), float(p[1])) for p in ring]
+            if points:
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                rings.append(((min(xs), min(ys), max(xs), max(ys)), points))
+        out.append((country, rings))
+    _RINGS[:] = [(region, out)]
+    return out
+
+
 def _land(region: dict[str, Any], proj: _Projection, tolerance: float = 0.5):
     """Country paths (clipped to the view, simplified in pixels) and label anchors (largest ring)."""
     lon0, lat0, lon1, lat1 = proj.box
@@ -378,11 +398,13 @@ def _land(region: dict[str, Any], proj: _Projection, tolerance: float = 0.5):
     clip_box = (lon0 - pad_lon, lat0 - pad_lat, lon1 + pad_lon, lat1 + pad_lat)
     paths: list[tuple[dict[str, Any], str]] = []
     anchors: dict[str, tuple[float, float, float]] = {}
-    for country in region["countries"]:
+    for country, rings in _rings(region):
         d_parts = []
         best = (0.0, 0.0, 0.0)
-        for ring in country.get("polygons", []):
-            clipped = clip_ring([(float(p[0]), float(p[1])) for p in ring], clip_box)
+        for (x0, y0, x1, y1), ring in rings:
+            if x1 < clip_box[0] or x0 > clip_box[2] or y1 < clip_box[1] or y0 > clip_box[3]:
+                continue  # wholly outside the view: clipping would leave nothing
+            clipped = clip_ring(ring, clip_box)
             if len(clipped) < 3:
                 continue
             pts = [proj(lon, lat) for lon, lat in clipped]

@@ -586,7 +586,8 @@ def find_dates(sentence: str, published: dt.date, context: dt.date | None = None
     'that same month'; when None those resolve against `published`."""
     candidates = []
     for order, (pattern, handler) in enumerate(_RULES):
-        if not _CORES[pattern].search(sentence):
+        core = _CORES.get(pattern)  # (a rule without a core is tried everywhere)
+        if core is not None and not core.search(sentence):
             continue
         for m in pattern.finditer(sentence):
             try:

@@ -12,6 +12,8 @@ from .context import BuildContext, Page
 
 
 def emit(ctx: BuildContext) -> Iterable[Page]:
+    if not ctx.redirects:
+        return  # (the titles below are every entity's and every event's: 0.2 s at 1,000 articles)
     # The pages a redirect may lead to, by the title their front matter gives them.
     titles = {e.doc_path: front_title(e.name) for e in ctx.kb.entities.values()}
     titles |= {e.doc_path: front_title(e.title) for e in ctx.every_event}

@@ -242,4 +242,3 @@ class MentionsTable:
 
     def add(self, rows: bytes) -> None:
         self.out.write(rows)
-

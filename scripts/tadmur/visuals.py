@@ -384,8 +384,7 @@ def _rings(region: dict[str, Any]) -> list[tuple[dict[str, Any], list]]:
         for ring in country.get("polygons", []):
             points = [(float(p[0]), float(p[1])) for p in ring]
             if points:
-                xs, ys = [p[0] for p in points], [p[1] for p in points]
-                rings.append(((min(xs), min(ys), max(xs), max(ys)), points))
+                rings.append((_ring_box([points]), points))
         out.append((country, rings))
     _RINGS[:] = [(region, out)]
     return out

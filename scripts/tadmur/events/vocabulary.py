@@ -113,11 +113,12 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
     for i, t in enumerate(d["types"]):
         if t["family"] not in d["families"]:
             raise BuildError(name, line_of(d, ["types", i, "family"]), f"unknown family {t['family']!r}")
-        triggers = []
+        triggers, patterns = [], []
         for j, trig in enumerate(t["triggers"]):
             pattern, frame = (
                 (trig, "active") if isinstance(trig, str) else (trig["pattern"], trig.get("frame", "active"))
             )
+            patterns.append(pattern)
             triggers.append(
                 Trigger(compiled(["types", i, "triggers", j], lambda p=pattern: words([p])), frame)
             )
@@ -132,7 +133,7 @@ def load_vocabulary(path: Path, schema: Path | None = None) -> Vocabulary:
                 t.get("territory"),
                 t.get("needs"),
                 triggers,
-                gate([trig if isinstance(trig, str) else trig["pattern"] for trig in t["triggers"]]),
+                gate(patterns),
             )
         )
     ids = [t.id for t in types]

@@ -63,6 +63,12 @@
         placeholderTemplate: placeholder
       }));
       instance.triggerLoad();
+      // Pagefind's advice for a debounced field: fetch the index chunks of what is typed at once, so
+      // the search that runs after the wait finds them there.
+      document.getElementById("tadmur-search-input").addEventListener("input", function (ev) {
+        var pagefind = instance.__pagefind__;  // set by the Modular UI once Pagefind has loaded
+        if (pagefind && ev.target.value.trim()) pagefind.preload(ev.target.value);
+      });
       return instance;
     });
     return loaded;
@@ -125,6 +131,14 @@
         open();
       }
     });
+    // Pagefind's scripts and its WebAssembly (about 180 KB, then cached by the browser) load once the
+    // page is idle, so a first search does not wait for them; the index itself still comes only as
+    // the reader types. Not over file://, nor for a reader who asked to save data.
+    var saveData = navigator.connection && navigator.connection.saveData;
+    if (!offline && !saveData) {
+      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 200); };
+      idle(function () { load(box).catch(function () {}); });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);

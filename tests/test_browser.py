@@ -177,7 +177,8 @@ def test_search_code_loads_when_the_page_is_idle_and_the_index_as_the_reader_typ
     page.wait_for_function("() => !!window.PagefindModularUI", timeout=10_000)
     page.wait_for_load_state("networkidle")
     names = {u.rsplit("/", 1)[1].split("?")[0] for u in fetched}
-    assert {"pagefind-modular-ui.js", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names, names
+    code = {"pagefind-modular-ui.js", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json"}
+    assert code <= names, names
     assert any(n.startswith("wasm.") for n in names), names
     assert not [u for u in fetched if "/index/" in u or "/fragment/" in u], fetched
     assert page.locator("#tadmur-search-panel").is_hidden()

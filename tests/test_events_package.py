@@ -175,7 +175,7 @@ def test_corrections_follow_an_event_that_joined_another(tmp_path):
 
 
 # The direct tests, one report against each report of a group: what the indexes in cluster.py
-# (_Reach, _Takers) must answer, written the plain way.
+# (_Reach, _Holdings) must answer, written the plain way.
 
 
 def _part_of(r: Report, t: list, how: str) -> bool:
@@ -246,13 +246,21 @@ def test_absorb_index_answers_as_the_direct_test():
                 reach.add(r)
 
 
-def test_takers_answer_as_the_direct_test():
-    """group_territorial asks, for each undated report and each candidate change of hands, whether
-    someone else took the place in between; _Takers works out once per report what depends on the
-    report alone, and must answer as the direct test does."""
+def test_holdings_answer_as_the_direct_test():
+    """group_territorial asks, for each undated report, which groups it could join by holder and, for
+    each of those, whether someone else took the place in between; _Holdings answers from its indexes,
+    kept up to date as reports join groups (a holder may change) and new groups are added, and must
+    answer as the direct tests do."""
     import random
 
-    from tadmur.events.cluster import Group, _Takers
+    from tadmur.events.cluster import (
+        Group,
+        _fits_holder,
+        _Holdings,
+        _recent_or_same_article,
+        _taken_since,
+        holder,
+    )
 
     rng = random.Random(7)
     holders = ["a", "b", "c", None]
@@ -263,13 +271,30 @@ def test_takers_answer_as_the_direct_test():
             for x in reps:
                 x.holder = rng.choice(holders)
             groups.append(Group(reps))
-        for j in range(10):
+        holdings = _Holdings(groups)
+        for j in range(12):
             r = _random_report(rng, 200 + j)
             r.date = None
             r.article = rng.choice(["a0", "a1", "a9"])
-            takers = _Takers(groups, r)
+            r.holder = rng.choice(holders)
+            latest = holdings.latest(r)
             for g in groups:
-                assert takers.since(g) == _taken_by_other_since(groups, g, r)
+                assert _taken_since(g, latest) == _taken_by_other_since(groups, g, r)
+            def could_join(g, r=r):
+                return _fits_holder(g, r) and (r.holder is not None or _recent_or_same_article(g, r))
+
+            pool = holdings.pool(r)
+            assert [id(g) for g in pool if could_join(g)] == [id(g) for g in groups if could_join(g)]
+            if r.holder is not None:
+                assert all(_fits_holder(g, r) for g in pool)
+            if rng.random() < 0.6:
+                g = rng.choice(groups)
+                was = holder(g)
+                g.append(r)
+                holdings.joined(g, r, was)
+            else:
+                groups.append(Group([r]))
+                holdings.add(groups[-1])
 
 
 def test_months_index_offers_every_group_a_dated_report_could_join():

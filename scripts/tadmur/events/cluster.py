@@ -110,26 +110,32 @@ def group_territorial(reports: list[Report]) -> list[Group]:
                     continue
             place_groups.append(Group([r]))
             marks.append((r.date.earliest, place_groups[-1]))
-        for r in sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence)):
+        undated = sorted((r for r in reps if not r.date), key=lambda r: (r.article, r.paragraph, r.sentence))
+        holdings = _Holdings(place_groups) if undated else None
+        for r in undated:
             # Undated: the most recent matching event reported on or before the article's date.
-            takers = _Takers(place_groups, r)
+            takers = holdings.latest(r)
             fits = [
                 g
-                for g in place_groups
+                for g in holdings.pool(r)
                 if _fits_holder(g, r)
                 and (r.holder is not None or _recent_or_same_article(g, r))
                 and g.memo("start", lambda g: min(report_range(x)[0] for x in g)) <= r.published
-                and not takers.since(g)
+                and not _taken_since(g, takers)
             ]
             if fits:
-                max(
+                g = max(
                     fits,
                     key=lambda g: g.memo(
                         "last", lambda g: max(x.date.earliest if x.date else x.published for x in g)
                     ),
-                ).append(r)
+                )
+                was = holder(g)
+                g.append(r)
+                holdings.joined(g, r, was)
             else:
                 place_groups.append(Group([r]))
+                holdings.add(place_groups[-1])
         groups += _merge_contested(place_groups)
     return groups
 
@@ -143,44 +149,104 @@ def _recent_or_same_article(g: Group, r: Report) -> bool:
     return bool(days) and (r.published - days[-1]).days <= 31
 
 
-class _Takers:
-    """For one undated report and many groups: did someone else take the place after group g's event
-    and before the report was published? Takings told in the report's own article (and rival claims
-    about their days) are its background. What depends on the report alone (its article's own takings,
-    the groups that could be a later taking) is worked out once, on first use."""
+class _Holdings:
+    """The groups at one place, indexed for its undated reports, so that one report costs about the
+    number of holders at the place rather than the number of groups there (a country's page gathers
+    thousands). Per holder, every dated day of its groups, sorted; per holder, its groups in the
+    place's order; per article, the groups that include it. Undated reports add no days, so only a
+    group whose holder changes as a report joins it moves between the lists."""
 
-    def __init__(self, groups: list[Group], r: Report):
-        self.groups, self.r = groups, r
-        self._latest: list[tuple[dt.date, str]] | None = None
+    def __init__(self, groups: list[Group]):
+        self.groups = groups  # the place's groups, in order; a new one is added with `add`
+        self._seq: dict[int, int] = {}  # id(group) -> its place in `groups`
+        self._days: dict[str, list[tuple[dt.date, int, Group]]] = defaultdict(list)
+        self._members: dict[str | None, list[tuple[int, Group]]] = defaultdict(list)
+        self._by_article: dict[str, dict[int, Group]] = defaultdict(dict)
+        for g in groups:
+            self.add(g, sort=False)
+        for entries in self._days.values():
+            entries.sort(key=lambda e: e[:2])
+        # Each dated group by its last day (undated reports add none, and new groups have none).
+        self._last = sorted(((_days(g)[-1], self._seq[id(g)], g) for g in groups if _days(g)),
+                            key=lambda e: e[:2])
 
-    def latest(self) -> list[tuple[dt.date, str]]:
-        """The other groups' latest day on or before the report's publication, per holder: the two
-        latest, each of another holder (what `since` asks of any group needs no more)."""
-        if self._latest is None:
-            r = self.r
-            own = sorted(d for o in self.groups if r.article in _articles(o) for d in _days(o))
-            best: dict[str, dt.date] = {}
-            for other in self.groups:
-                h = holder(other)
-                days = _days(other)
-                if h is None or r.article in _articles(other) or not days or days[0] > r.published:
-                    continue
-                if any(_any_between(own, d - dt.timedelta(days=3), d + dt.timedelta(days=3)) for d in days):
-                    continue  # a rival claim about a taking r's own article tells of
-                last = days[bisect.bisect_right(days, r.published) - 1]
-                if h not in best or last > best[h]:
-                    best[h] = last
-            self._latest = sorted(((d, h) for h, d in best.items()), reverse=True)[:2]
-        return self._latest
+    def add(self, g: Group, sort: bool = True) -> None:
+        seq = self._seq[id(g)] = len(self._seq)
+        self._index(g, holder(g), seq, sort)
+        for article in _articles(g):
+            self._by_article[article][id(g)] = g
 
-    def since(self, g: Group) -> bool:
-        """Taken by another holder after g's last day and before the report was published? (A group
-        that took the place on a day in that span is of another holder than g's, so g itself, or any
-        group of g's holder, never counts.)"""
-        days = _days(g)
-        start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
-        mine = holder(g)
-        return any(day > start for day, h in self.latest() if h != mine)
+    def _index(self, g: Group, h: str | None, seq: int, sort: bool = True) -> None:
+        bisect.insort(self._members[h], (seq, g), key=lambda m: m[0])
+        if h is None:
+            return
+        entries = self._days[h]
+        for day in _days(g):
+            if sort:
+                bisect.insort(entries, (day, seq, g), key=lambda e: e[:2])
+            else:
+                entries.append((day, seq, g))
+
+    def joined(self, g: Group, r: Report, was: str | None) -> None:
+        """`r` has joined `g`, whose holder was `was`."""
+        self._by_article[r.article][id(g)] = g
+        now = holder(g)
+        if now != was:
+            seq = self._seq[id(g)]
+            self._members[was] = [m for m in self._members[was] if m[0] != seq]
+            if was is not None:
+                self._days[was] = [e for e in self._days[was] if e[1] != seq]
+            self._index(g, now, seq)
+
+    def pool(self, r: Report) -> list[Group]:
+        """In the place's order, the groups `r` could join: by holder (`_fits_holder`) when it names one,
+        else by time (`_recent_or_same_article`: from its article, or a last day at most 31 days
+        before its publication)."""
+        if r.holder is not None:
+            both = self._members.get(r.holder, []) + self._members.get(None, [])
+            return [g for _, g in sorted(both, key=lambda m: m[0])]
+        since = r.published - dt.timedelta(days=31)
+        first = bisect.bisect_left(self._last, since, key=lambda e: e[0])
+        pool = {seq: g for _, seq, g in self._last[first:]}
+        pool.update((self._seq[key], g) for key, g in self._by_article.get(r.article, {}).items())
+        return [pool[seq] for seq in sorted(pool)]
+
+    def latest(self, r: Report) -> list[tuple[dt.date, str]]:
+        """The groups' latest day on or before the report's publication, per holder: the two latest,
+        each of another holder (what `_taken_since` asks of any group needs no more). Takings told in
+        the report's own article, and rival claims within three days of them, are its background and
+        do not count."""
+        own = sorted(d for o in self._by_article.get(r.article, {}).values() for d in _days(o))
+        rivals: dict[int, bool] = {}
+
+        def rival(g: Group) -> bool:
+            if id(g) not in rivals:
+                rivals[id(g)] = any(
+                    _any_between(own, d - dt.timedelta(days=3), d + dt.timedelta(days=3)) for d in _days(g)
+                )
+            return rivals[id(g)]
+
+        best: dict[str, dt.date] = {}
+        for h, entries in self._days.items():
+            # From the latest day on or before publication back: the first of a group that counts.
+            i = bisect.bisect_right(entries, r.published, key=lambda e: e[0]) - 1
+            while i >= 0:
+                day, _, g = entries[i]
+                if r.article not in _articles(g) and not rival(g):
+                    best[h] = day
+                    break
+                i -= 1
+        return sorted(((d, h) for h, d in best.items()), reverse=True)[:2]
+
+
+def _taken_since(g: Group, latest: list[tuple[dt.date, str]]) -> bool:
+    """Taken by another holder after g's last day and before the report was published (`latest`, from
+    `_Holdings.latest`)? A group that took the place on a day in that span is of another holder than
+    g's, so g itself, or any group of g's holder, never counts."""
+    days = _days(g)
+    start = days[-1] if days else g.memo("first_report", lambda g: min(x.published for x in g))
+    mine = holder(g)
+    return any(day > start for day, h in latest if h != mine)
 
 
 _DAYS_LISTED = 62  # a precise report's range longer than this is not indexed day by day

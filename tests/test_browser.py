@@ -256,3 +256,41 @@ def test_map_and_timeline_render_their_markers(page, site_url, knowledge):
     assert marks.count() >= 10
     assert all(marks.nth(i).bounding_box() for i in range(marks.count()))
     assert not page.seen["errors"] and not page.seen["outside"], page.seen
+
+
+def test_search_over_an_index_written_as_several_bundles(browser, built_site, knowledge, tmp_path,
+                                                         monkeypatch):
+    """Past SEARCH_PAGES_PER_INDEX searched pages, Pagefind writes the index as several bundles (its
+    memory grows with the pages of one run); the box merges them: a name still ranks its own page
+    first, and a page indexed only in a later bundle is found."""
+    import shutil
+
+    from tadmur import pipeline
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site / "site", site, ignore=shutil.ignore_patterns("pagefind"))
+    pages = [p for p in pipeline.searched_pages(built_site / "docs") if (site / p).is_file()]
+    monkeypatch.setattr(pipeline, "SEARCH_PAGES_PER_INDEX", len(pages) // 3 + 1)
+    pipeline.index_search(site, built_site / "docs")
+    bundle = site / "pagefind"
+    assert json.loads((bundle / "tadmur-merge.json").read_text()) == ["part-2/", "part-3/"]
+    records = [len(list((b / "fragment").iterdir())) for b in (bundle, bundle / "part-2", bundle / "part-3")]
+    assert sum(records) == len(pages) and min(records) > 0, records
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the staged hard links are gone
+    # A source page in the last bundle, found by a word of its title.
+    in_last = set(pages[-records[2]:])
+    last = next(a for a in reversed(knowledge["articles"]) if a["page_url"] + "index.html" in in_last)
+    word = max((w for w in last["title"].split() if w.isalpha()), key=len)
+    with serve(site) as url:
+        page = guarded_page(browser, url)
+        try:
+            fetched: list[str] = []
+            page.on("response", lambda r: "/pagefind/" in r.url and r.status < 300 and fetched.append(r.url))
+            hrefs = _search(page, url, "Palmyra")
+            assert hrefs[0] == f"{url}/{_entity_url(knowledge, 'Palmyra')}", hrefs[:5]
+            assert {"pagefind", "part-2", "part-3"} <= {u.split("/")[-3] for u in fetched if "/index/" in u}
+            hrefs = _search(page, url, word)
+            assert f"{url}/{last['page_url']}" in [h.split("#")[0] for h in hrefs], (word, hrefs[:10])
+            assert not page.seen["errors"] and not page.seen["outside"], page.seen
+        finally:
+            page.close()

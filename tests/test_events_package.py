@@ -259,7 +259,6 @@ def test_holdings_answer_as_the_direct_test():
         _Holdings,
         _recent_or_same_article,
         _taken_since,
-        holder,
     )
 
     rng = random.Random(7)
@@ -288,13 +287,9 @@ def test_holdings_answer_as_the_direct_test():
             if r.holder is not None:
                 assert all(_fits_holder(g, r) for g in pool)
             if rng.random() < 0.6:
-                g = rng.choice(groups)
-                was = holder(g)
-                g.append(r)
-                holdings.joined(g, r, was)
+                holdings.join(rng.choice(groups), r)
             else:
-                groups.append(Group([r]))
-                holdings.add(groups[-1])
+                holdings.start(r)
 
 
 def test_months_index_offers_every_group_a_dated_report_could_join():

@@ -130,12 +130,9 @@ def group_territorial(reports: list[Report]) -> list[Group]:
                         "last", lambda g: max(x.date.earliest if x.date else x.published for x in g)
                     ),
                 )
-                was = holder(g)
-                g.append(r)
-                holdings.joined(g, r, was)
+                holdings.join(g, r)
             else:
-                place_groups.append(Group([r]))
-                holdings.add(place_groups[-1])
+                holdings.start(r)
         groups += _merge_contested(place_groups)
     return groups
 
@@ -157,20 +154,25 @@ class _Holdings:
     group whose holder changes as a report joins it moves between the lists."""
 
     def __init__(self, groups: list[Group]):
-        self.groups = groups  # the place's groups, in order; a new one is added with `add`
+        self.groups = groups  # the place's groups, in order; `start` adds one
         self._seq: dict[int, int] = {}  # id(group) -> its place in `groups`
         self._days: dict[str, list[tuple[dt.date, int, Group]]] = defaultdict(list)
         self._members: dict[str | None, list[tuple[int, Group]]] = defaultdict(list)
         self._by_article: dict[str, dict[int, Group]] = defaultdict(dict)
         for g in groups:
-            self.add(g, sort=False)
+            self._add(g, sort=False)
         for entries in self._days.values():
             entries.sort(key=lambda e: e[:2])
         # Each dated group by its last day (undated reports add none, and new groups have none).
         self._last = sorted(((_days(g)[-1], self._seq[id(g)], g) for g in groups if _days(g)),
                             key=lambda e: e[:2])
 
-    def add(self, g: Group, sort: bool = True) -> None:
+    def start(self, r: Report) -> None:
+        """`r` is a group of its own, after the place's others."""
+        self.groups.append(Group([r]))
+        self._add(self.groups[-1])
+
+    def _add(self, g: Group, sort: bool = True) -> None:
         seq = self._seq[id(g)] = len(self._seq)
         self._index(g, holder(g), seq, sort)
         for article in _articles(g):
@@ -187,8 +189,10 @@ class _Holdings:
             else:
                 entries.append((day, seq, g))
 
-    def joined(self, g: Group, r: Report, was: str | None) -> None:
-        """`r` has joined `g`, whose holder was `was`."""
+    def join(self, g: Group, r: Report) -> None:
+        """`r` joins `g`, whose holder may change with it."""
+        was = holder(g)
+        g.append(r)
         self._by_article[r.article][id(g)] = g
         now = holder(g)
         if now != was:

@@ -194,8 +194,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def first_search_in_chromium(site: Path, query: str) -> tuple[float, int, str]:
     """Serve the site over http, open the home page in Debian's Chromium and let it settle (no request
-    for half a second: a reader reads before searching, and the page loads Pagefind's code when idle),
-    then open search and type the query at once: (milliseconds from typing to the first result shown,
+    for half a second: a reader reads before searching), then open search and, once its script is
+    there, type the query at once: (milliseconds from typing to the first result shown,
     bytes fetched from pagefind/ since the page was opened, the first result's address)."""
     from conftest import serve
     from playwright.sync_api import sync_playwright

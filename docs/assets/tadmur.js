@@ -142,14 +142,6 @@
         open();
       }
     });
-    // Pagefind's scripts and its WebAssembly (about 180 KB, then cached by the browser) load once the
-    // page is idle, so a first search does not wait for them; the index itself still comes only as
-    // the reader types. Not over file://, nor for a reader who asked to save data.
-    var saveData = navigator.connection && navigator.connection.saveData;
-    if (!offline && !saveData) {
-      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 200); };
-      idle(function () { load(box).catch(function () {}); });
-    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);

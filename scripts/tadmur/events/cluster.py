@@ -114,14 +114,14 @@ def group_territorial(reports: list[Report]) -> list[Group]:
         holdings = _Holdings(place_groups) if undated else None
         for r in undated:
             # Undated: the most recent matching event reported on or before the article's date.
-            takers = holdings.latest(r)
+            latest = holdings.latest(r)
             fits = [
                 g
                 for g in holdings.pool(r)
                 if _fits_holder(g, r)
                 and (r.holder is not None or _recent_or_same_article(g, r))
                 and g.memo("start", lambda g: min(report_range(x)[0] for x in g)) <= r.published
-                and not _taken_since(g, takers)
+                and not _taken_since(g, latest)
             ]
             if fits:
                 g = max(
@@ -204,8 +204,8 @@ class _Holdings:
 
     def pool(self, r: Report) -> list[Group]:
         """In the place's order, the groups `r` could join: by holder (`_fits_holder`) when it names one,
-        else by time (`_recent_or_same_article`: from its article, or a last day at most 31 days
-        before its publication)."""
+        else by time (`_recent_or_same_article`: from its article, or with a last day no earlier than
+        31 days before its publication)."""
         if r.holder is not None:
             both = self._members.get(r.holder, []) + self._members.get(None, [])
             return [g for _, g in sorted(both, key=lambda m: m[0])]

@@ -44,8 +44,8 @@ def test_every_emitter_has_the_same_interface():
 
 
 def test_links_between_pages_are_the_relative_paths_mkdocs_resolves():
-    """`rel` works most links out directly; every answer must be posixpath.relpath's, for pages at the
-    top of docs/, in a folder or deeper, to targets anywhere (odd names included)."""
+    """`rel` (paths.relpath) works most links out directly; every answer must be posixpath.relpath's,
+    for pages at the top of docs/, in a folder or deeper, to targets anywhere (odd names included)."""
     import posixpath
     import random
 

@@ -45,6 +45,12 @@ def relpath(path: str, start: str) -> str:
     file system calls that make it slow when a build makes hundreds of thousands of links."""
     if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
         return posixpath.relpath(path, start)
+    # Most links go from a folder at most one deep to a plain path: those are worked out directly.
+    if (start == "." or (start and "/" not in start and "." not in start)) and not path.startswith(".") \
+            and "/." not in path and "//" not in path and not path.endswith("/") and path != start:
+        if start == ".":
+            return path
+        return path[len(start) + 1:] if path.startswith(start + "/") else "../" + path
     p = [x for x in path.split("/") if x and x != "."]
     s = [x for x in start.split("/") if x and x != "."]
     i = 0

@@ -49,19 +49,7 @@ LIMITS = Limits()
 
 def rel(src: str, dst: str, anchor: str | None = None) -> str:
     """Relative link from one docs/ file to another, as MkDocs resolves and validates it."""
-    folder = src.rpartition("/")[0]
-    # Most links are from a page at most one folder deep to a plain path (a large build makes millions):
-    # those are worked out directly; anything else goes through relpath.
-    if "/" not in folder and "." not in folder and not dst.startswith((".", "/")) and "/." not in dst \
-            and "//" not in dst and not dst.endswith("/") and dst != folder:
-        if not folder:
-            path = dst
-        elif dst.startswith(folder + "/"):
-            path = dst[len(folder) + 1:]
-        else:
-            path = "../" + dst
-    else:
-        path = relpath(dst, posixpath.dirname(src) or ".")
+    path = relpath(dst, posixpath.dirname(src) or ".")
     return f"{path}#{anchor}" if anchor else path
 
 

@@ -32,34 +32,23 @@
   function load(box) {
     if (loaded) return loaded;
     var bundle = new URL(box.getAttribute("data-bundle"), location.href);
-    var script = new Promise(function (resolve, reject) {
+    loaded = new Promise(function (resolve, reject) {
       var js = document.createElement("script");
       js.src = bundle.href + "pagefind-modular-ui.js";
       js.onload = resolve;
       js.onerror = reject;
       document.head.appendChild(js);
-    });
-    // A large site's index is written as several bundles (pipeline.index_search); this file lists
-    // the others (none on a smaller site), which Pagefind merges with the first.
-    var merged = fetch(bundle.href + "tadmur-merge.json").then(function (r) {
-      return r.ok ? r.json() : [];
-    }).catch(function () { return []; });
-    loaded = Promise.all([script, merged]).then(function (got) {
+    }).then(function () {
       /* global PagefindModularUI */
       var ui = PagefindModularUI;
       var panel = "#" + box.querySelector(".tadmur-search__panel").id;
-      var baseUrl = new URL("..", bundle).pathname;
-      // Entity pages carry their name and aliases as the metadata `names` (one word per name):
-      // a query that is exactly a name ranks that page first.
-      var ranking = { metaWeights: { names: 10 } };
       // Options the Modular UI does not use itself are passed on to Pagefind (pagefind.options()).
       var instance = new ui.Instance({
         bundlePath: bundle.pathname,
-        baseUrl: baseUrl,
-        ranking: ranking,
-        mergeIndex: got[1].map(function (part) {
-          return { bundlePath: new URL(part, bundle).pathname, baseUrl: baseUrl, ranking: ranking };
-        })
+        baseUrl: new URL("..", bundle).pathname,
+        // Entity pages carry their name and aliases as the metadata `names` (one word per name):
+        // a query that is exactly a name ranks that page first.
+        ranking: { metaWeights: { names: 10 } }
       });
       instance.add(new ui.Input({
         inputElement: "#tadmur-search-input",

@@ -10,7 +10,6 @@ import functools
 import gc
 import hashlib
 import io
-import json
 import os
 import pickle
 import re
@@ -604,14 +603,6 @@ PAGEFIND_ARGS = (
 )
 
 
-# Pagefind holds the index of every page it is given until it has written them all: about 120 KB a
-# page at its peak (2 GB for 17,000 pages). Past this many pages the index is written as several
-# bundles, one Pagefind run each, that the search box merges in the browser (Pagefind's mergeIndex).
-SEARCH_PAGES_PER_INDEX = 9000
-# Beside pagefind.js: the other bundles' folders (relative to it), read by docs/assets/tadmur.js.
-MERGED_BUNDLES = "tadmur-merge.json"
-
-
 def index_search(site: Path, docs: Path | None = None) -> None:
     """Write Pagefind's search bundle (index chunks, pagefind.js, pagefind-modular-ui.js) to <site>/pagefind/.
 
@@ -622,46 +613,29 @@ def index_search(site: Path, docs: Path | None = None) -> None:
     say `search: exclude: true` (`searched_pages`), as hard links in a folder beside the site. Pagefind
     keeps what it reads of every page until it writes the index, and event and numbered mention pages
     are most of a large site; skipping them gives the same bundle in a third of the time and memory.
-    More than SEARCH_PAGES_PER_INDEX such pages are cut, in their order, into parts of about equal
-    size: the first part's bundle is pagefind/, each other's pagefind/part-<n>/, listed in
-    pagefind/tadmur-merge.json for the search box to merge (an empty list with one bundle).
     """
-    bundle = site / "pagefind"
-    pages = searched_pages(docs) if docs is not None else None
-    if pages is None:
-        _pagefind(site, bundle)
-        _merged(bundle, 1)
-        return
-    pages = [rel for rel in pages if (site / rel).is_file()]
-    n = max(1, -(-len(pages) // SEARCH_PAGES_PER_INDEX))
-    parts = [pages[k * len(pages) // n:(k + 1) * len(pages) // n] for k in range(n)]
-    for k, part in enumerate(parts):
-        stage = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-", dir=site.parent))
-        try:
-            for rel in part:
-                dest = stage / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(site / rel, dest)
-                except OSError:  # a file system without hard links
-                    shutil.copyfile(site / rel, dest)
-            _pagefind(stage, bundle / f"part-{k + 1}" if k else bundle)
-        finally:
+    stage = None
+    if docs is not None:
+        pages = searched_pages(docs)
+        if pages is not None:
+            stage = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-", dir=site.parent))
+            for rel in pages:
+                src = site / rel
+                if src.is_file():
+                    dest = stage / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(src, dest)
+                    except OSError:  # a file system without hard links
+                        shutil.copyfile(src, dest)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(stage or site), "--output-path",
+           str(site / "pagefind"), *PAGEFIND_ARGS, "--silent"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+    finally:
+        if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-    _merged(bundle, n)
-
-
-def _merged(bundle: Path, n: int) -> None:
-    """The list of the other bundles, empty with one (written all the same: the box asks for it)."""
-    merged = [f"part-{k + 1}/" for k in range(1, n)]
-    (bundle / MERGED_BUNDLES).write_text(json.dumps(merged) + "\n", encoding="utf-8")
-
-
-def _pagefind(pages: Path, bundle: Path) -> None:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle),
-           *PAGEFIND_ARGS, "--silent"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0 or not (bundle / "pagefind-modular-ui.js").is_file():
+    if proc.returncode != 0 or not (site / "pagefind" / "pagefind-modular-ui.js").is_file():
         raise SystemExit(
             f"pagefind failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-2000:]}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,23 @@ def test_md_escape_makes_every_markdown_character_inert() -> None:
     )
     assert md_escape("“Palmyra” – ¶3") == "“Palmyra” – ¶3"  # letters and typography pass as they are
     assert md_escape(2017) == "2017"
+
+
+def test_md_escape_escapes_each_character_on_its_own() -> None:
+    """Random strings of punctuation, letters, typography and every kind of white space: each ASCII
+    punctuation mark becomes its escape, and each run of white space one space, wherever they stand."""
+    import random
+    import string
+
+    from tadmur.mdtext import md_escape
+
+    entities = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
+    pool = string.punctuation + "ab Z9“”–¶é\t\n\r\x0b\x0c \u00a0\u2003"
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 24)))
+        expected = "".join(
+            entities.get(c, "\\" + c if c in string.punctuation else c)
+            for c in re.sub(r"\s+", " ", text)
+        )
+        assert md_escape(text) == expected, repr(text)

@@ -255,4 +255,3 @@ def test_map_and_timeline_render_their_markers(page, site_url, knowledge):
     assert marks.count() >= 10
     assert all(marks.nth(i).bounding_box() for i in range(marks.count()))
     assert not page.seen["errors"] and not page.seen["outside"], page.seen
-

@@ -12,6 +12,7 @@ from pathlib import Path
 import pathspec
 import pytest
 from conftest import snapshot
+from siteutil import pagefind_records
 from tadmur import shards
 from tadmur.pipeline import index_search, searched_pages
 
@@ -133,6 +134,24 @@ def test_pagefind_on_searched_pages_equals_pagefind_on_the_whole_site(built_site
     index_search(part, built_site / "docs")
     assert snapshot(part / "pagefind") == snapshot(whole / "pagefind")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part", "whole"]  # the hard links are gone
+
+
+def test_pagefind_leaves_out_the_builds_notices(tmp_path: Path) -> None:
+    """An element of class tadmur-notice (the admonitions templates/ mark so) is shown but not indexed."""
+    page = tmp_path / "site" / "actors" / "zorzor-front" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Zorzor Front</title></head><body>'
+        '<div data-pagefind-body><h1>Zorzor Front</h1>'
+        '<div class="admonition warning tadmur-notice"><p class="admonition-title">Unreviewed name</p>'
+        "<p>Nobody has reviewed it yet: run tadmur promote.</p></div>"
+        "<p>An armed group in the hills.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    index_search(tmp_path / "site")
+    record = pagefind_records(tmp_path / "site")["/actors/zorzor-front/"]
+    assert "armed group in the hills" in record["content"]
+    assert "Unreviewed" not in record["content"] and "promote" not in record["content"]
 
 
 def _job(code: int, fail: bool = False) -> int:

@@ -228,6 +228,26 @@ def test_search_index_leaves_out_lists_and_excluded_pages(site, knowledge):
     assert "/" + entity(knowledge, "Palmyra", "place")["page_url"] in records
 
 
+def test_build_notices_are_shown_but_not_indexed(site, knowledge):
+    """The build's notices say the same words on thousands of pages ("Excerpts only" on a source page,
+    "Unreviewed name" on a discovered name's page): readers see them, search leaves them out, and
+    keeps the page's own text."""
+    records = pagefind_records(site)
+    excerpted = [a for a in knowledge["articles"] if a["reuse"] == "excerpts"]
+    assert excerpted, "the seeds have outlets the site only quotes"
+    for a in excerpted:
+        html = page_file(site, a["page_url"]).read_text(encoding="utf-8")
+        assert '<div class="admonition note tadmur-notice">' in html
+        assert "Excerpts only" in html and "citation anchors" in html
+        content = records["/" + a["page_url"]]["content"]
+        assert "Excerpts only" not in content and "marks text left out" not in content
+        assert "citation anchors" not in content
+        paras = re.findall(r'class="tadmur-para"[^>]*>(.*?)<a class', html)
+        quoted = [re.sub(r"<[^>]+>", "", m) for m in paras]
+        words = next(q for q in quoted if len(q.split()) >= 6).split()[:6]
+        assert " ".join(words) in content, words
+
+
 def event_entity_ids(event: dict) -> list[str]:
     """The place, the participants and the weapons of an event, as entity ids."""
     return [*([event["place"]] if event["place"] else []), *(p["entity"] for p in event["participants"]),

@@ -594,9 +594,12 @@ def _mkdocs(project: Project, target: Path, strict: bool, offline: bool) -> dict
 # and weight an entity's name and aliases.
 # Elements marked for Material's search as data-search-exclude (section headings, figures) are left
 # out too, so either search engine sees the same text; so are the permalink signs
-# (¶) of headings and paragraphs.
+# (¶) of headings and paragraphs, and the build's notices (.tadmur-notice: "Excerpts only", "Unreviewed
+# name"), the same words on thousands of pages, which would match every query for them and which cost
+# Pagefind memory on each page (it holds every indexed word of every page until it writes the index).
 PAGEFIND_ARGS = (
     "--exclude-selectors", "[data-search-exclude]",
+    "--exclude-selectors", ".tadmur-notice",
     "--exclude-selectors", ".headerlink",
     "--exclude-selectors", ".tadmur-pilcrow",
     "--force-language", "en",

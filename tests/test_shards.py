@@ -81,7 +81,15 @@ def test_every_file_is_in_exactly_one_shard(tmp_path: Path, n: int) -> None:
         (docs / top).write_text("t", encoding="utf-8")
     (docs / "assets").mkdir()
     (docs / "assets" / "site.css").write_text("c", encoding="utf-8")
+    # Names that share a long start (dated source pages), and names that are a start of others.
+    dated = [f"201{y}-0{m}-1{d}-{w}.md" for y in (4, 5, 6) for m in (1, 2, 3) for d in (1, 2, 3)
+             for w in "ab-"]
+    for name in [*dated, "2014", "2014-", "2014-0", "20", "2-"]:
+        (docs / "sources").mkdir(exist_ok=True)
+        (docs / "sources" / name).write_text("s" * 900, encoding="utf-8")
     units, pages = shards.buckets(docs)
+    prefixes = [prefix for top, prefix in units if top == "sources"]
+    assert "2014" + shards._OTHER + shards._END in prefixes and len(max(prefixes, key=len)) >= 5, prefixes
     parts = shards.assign(units, n)
     assert all(parts)
     specs = [pathspec.GitIgnoreSpec.from_lines(shards.exclude_patterns(units, part)) for part in parts]

@@ -13,7 +13,7 @@ What a shard cannot check: an anchor (`page/#section`) on a page of another shar
 link and anchor.
 
 The split is made on the top folders of docs/: a folder with many entries is cut by the first
-character of its entries' names (one `[chars]*` pattern per folder), so a shard's list stays a few
+characters of its entries' names (one `[chars]*` pattern per prefix), so a shard's list stays a few
 dozen patterns however large the site, and MkDocs matches each file against it quickly.
 """
 
@@ -35,14 +35,24 @@ SINGLE_BELOW = 4000  # Markdown pages: below this, one MkDocs process (full link
 PAGES_PER_SHARD = 12000  # MkDocs holds every page of its build in memory: this bounds one process
 SPLIT_FOLDERS_OVER = 64  # a top folder with more entries than this is cut by first character
 _FIRST = "abcdefghijklmnopqrstuvwxyz0123456789"
-_OTHER = "other"  # entries whose name starts with anything else
-_PAGE_COST = 3000  # in bytes of Markdown: what a page costs MkDocs besides its text (template, files)
+_OTHER = "!"  # in a unit's prefix: any character not in _FIRST
+_END = "$"  # ends a unit's prefix that is a whole name
+# MkDocs' time for a page, in bytes of Markdown. Fitted to the eight shards of a 10,000-article site
+# (125 to 178 s each): 5.5 ms a page, 0.13 ms a link, 0.56 s a megabyte, within 10 s a shard. Text
+# alone (with 3,000 bytes a page) was off by up to 33 s: a source page's hundred links cost more than
+# its text, and two shards run at once, so the last one ran alone for a minute.
+_PAGE_COST = 9750  # a page's own part: its template, its Markdown converter, its file
+_LINK_COST = 236  # each link: parsed, then resolved and checked by MkDocs
 
 
 def _cost(path: Path, size: int) -> int:
-    """An estimate of MkDocs' time for one file, in bytes of Markdown: pages cost their text plus a
-    fixed part; other files are only copied."""
-    return _PAGE_COST + size if path.suffix == ".md" else size // 50
+    """An estimate of MkDocs' time for one file, in bytes of Markdown: a page costs a fixed part, its
+    text and its links; other files are only copied."""
+    if path.suffix != ".md":
+        return size // 50
+    with open(path, "rb") as f:
+        links = f.read().count(b"](")
+    return _PAGE_COST + size + _LINK_COST * links
 
 
 def _tree_cost(path: Path) -> tuple[int, int]:
@@ -58,12 +68,22 @@ def _tree_cost(path: Path) -> tuple[int, int]:
     return cost, pages
 
 
+def _class(ch: str) -> str:
+    """A character of a name as the split sees it: itself if in _FIRST, else _OTHER."""
+    return ch if ch in _FIRST else _OTHER
+
+
 def buckets(docs: Path) -> tuple[dict[tuple[str, str | None], int], int]:
     """The units a shard is made of, with their costs, and the number of Markdown pages.
 
     A unit is a top entry of docs/ (`("about.md", None)`, `("assets", None)`), or, in a top folder
-    with many entries, the entries whose name starts with one character (`("events", "a")`)."""
+    with many entries, the entries whose names start with one prefix (`("events", "a")`). The prefix
+    is made of characters of _FIRST and _OTHER (any other character). A prefix whose entries cost more
+    than a 32nd of the whole is cut by its next character, so that names which share a long start (a
+    source page's date, "2016-03-…") do not make one unit too big to balance; a name no longer than
+    its prefix is a unit of its own, the prefix plus _END."""
     units: dict[tuple[str, str | None], int] = {}
+    split: dict[str, list[tuple[str, int]]] = {}
     pages = 0
     for top in sorted(os.listdir(docs)):
         path = docs / top
@@ -74,12 +94,33 @@ def buckets(docs: Path) -> tuple[dict[tuple[str, str | None], int], int]:
             units[(top, None)], n = _tree_cost(path)
             pages += n
             continue
+        split[top] = []
         for entry in entries:
-            first = entry[0] if entry[0] in _FIRST else _OTHER
             cost, n = _tree_cost(path / entry)
-            units[(top, first)] = units.get((top, first), 0) + cost
+            split[top].append((entry, cost))
             pages += n
+    limit = (sum(units.values()) + sum(c for named in split.values() for _, c in named)) / 32
+    for top, named in split.items():
+        units.update(_prefixes(top, named, "", limit))
     return units, pages
+
+
+def _prefixes(top: str, named: list[tuple[str, int]], prefix: str, limit: float) -> dict:
+    """Units of the entries `named` (name, cost), whose names all start with `prefix`, cut by the
+    next character until each unit costs at most `limit` (or is a single name)."""
+    depth = len(prefix)
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for name, cost in named:
+        key = prefix + _class(name[depth]) if len(name) > depth else prefix + _END
+        groups.setdefault(key, []).append((name, cost))
+    out = {}
+    for key, group in groups.items():
+        cost = sum(c for _, c in group)
+        if cost > limit and len(group) > 1 and not key.endswith(_END):
+            out.update(_prefixes(top, group, key, limit))
+        else:
+            out[(top, key)] = cost
+    return out
 
 
 def shard_count(pages: int, cores: int) -> int:
@@ -101,21 +142,31 @@ def assign(units: dict[tuple[str, str | None], int], shards: int) -> list[set[tu
 
 
 def exclude_patterns(units, keep: set[tuple[str, str | None]]) -> list[str]:
-    """gitignore patterns for every unit not in `keep`: `/about.md`, `/events/[abc]*`, and for the
-    names that start with another character, `/events/[!a-z0-9]*`."""
+    """gitignore patterns for every unit not in `keep`: `/about.md`, `/events/[abc]*` (the units of
+    one prefix are joined in one character class), `/sources/2016[!a-z0-9]*` for the names that go on
+    with another character, and `/events/ab` for the name that ends with its prefix."""
     out: list[str] = []
-    split: dict[str, list[str]] = {}
-    for top, first in sorted(units, key=lambda u: (u[0], u[1] or "")):
-        if (top, first) in keep:
+    joined: dict[tuple[str, str], list[str]] = {}
+    for top, prefix in sorted(units, key=lambda u: (u[0], u[1] or "")):
+        if (top, prefix) in keep:
             continue
-        if first is None:
+        if prefix is None:
             out.append("/" + _glob_escape(top))
-        elif first == _OTHER:
-            out.append(f"/{_glob_escape(top)}/[!{_FIRST}]*")
+        elif prefix.endswith(_END):
+            out.append(f"/{_glob_escape(top)}/{_glob_prefix(prefix[:-1])}")
+        elif prefix.endswith(_OTHER):
+            out.append(f"/{_glob_escape(top)}/{_glob_prefix(prefix)}*")
         else:
-            split.setdefault(top, []).append(first)
-    out.extend(f"/{_glob_escape(top)}/[{''.join(sorted(chars))}]*" for top, chars in sorted(split.items()))
+            joined.setdefault((top, prefix[:-1]), []).append(prefix[-1])
+    out.extend(f"/{_glob_escape(top)}/{_glob_prefix(start)}[{''.join(sorted(chars))}]*"
+               for (top, start), chars in sorted(joined.items()))
     return out
+
+
+def _glob_prefix(prefix: str) -> str:
+    """A prefix as a gitignore pattern: its _FIRST characters as they are (none needs escaping), each
+    _OTHER as a class of every character not in _FIRST."""
+    return "".join(f"[!{_FIRST}]" if ch == _OTHER else ch for ch in prefix)
 
 
 def _glob_escape(name: str) -> str:

@@ -100,6 +100,28 @@ def test_every_file_is_in_exactly_one_shard(tmp_path: Path, n: int) -> None:
         assert len(owners) == 1, (f, owners)
 
 
+def test_shards_share_a_folder_of_dated_pages_heavy_in_links(tmp_path: Path) -> None:
+    """Source pages all start with a date ("2016-…") and hold many links, which cost MkDocs more than
+    their text: they are cut into several units and spread so the shards' estimated times are close."""
+    docs = tmp_path / "docs"
+    (docs / "sources").mkdir(parents=True)
+    (docs / "events").mkdir()
+    link = "[Palmyra](../places/palmyra.md) "
+    for i in range(240):
+        name = f"201{4 + i % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}-outlet-{i}.md"
+        (docs / "sources" / name).write_text(link * 60, encoding="utf-8")
+    for i in range(600):
+        (docs / "events" / f"{'abcdefghkmst'[i % 12]}event-{i}.md").write_text(link * 3, encoding="utf-8")
+    units, pages = shards.buckets(docs)
+    assert pages == 840
+    with_links = shards._cost(docs / "sources" / name, len(link) * 60)
+    assert with_links > shards._PAGE_COST + len(link) * 60  # its links count, not only its text
+    parts = shards.assign(units, 4)
+    loads = [sum(units[u] for u in part) for part in parts]
+    assert max(loads) <= 1.1 * min(loads), loads
+    assert sum(any(top == "sources" for top, _ in part) for part in parts) >= 2
+
+
 def test_searched_pages_follow_the_front_matter(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     pages = {

@@ -33,7 +33,7 @@ from pathlib import Path
 
 SINGLE_BELOW = 4000  # Markdown pages: below this, one MkDocs process (full link and anchor checks)
 PAGES_PER_SHARD = 12000  # MkDocs holds every page of its build in memory: this bounds one process
-SPLIT_FOLDERS_OVER = 64  # a top folder with more entries than this is cut by first character
+SPLIT_FOLDERS_OVER = 64  # a top folder with more entries than this is cut by their names' first characters
 _FIRST = "abcdefghijklmnopqrstuvwxyz0123456789"
 _OTHER = "!"  # in a unit's prefix: any character not in _FIRST
 _END = "$"  # ends a unit's prefix that is a whole name
@@ -79,9 +79,9 @@ def buckets(docs: Path) -> tuple[dict[tuple[str, str | None], int], int]:
     A unit is a top entry of docs/ (`("about.md", None)`, `("assets", None)`), or, in a top folder
     with many entries, the entries whose names start with one prefix (`("events", "a")`). The prefix
     is made of characters of _FIRST and _OTHER (any other character). A prefix whose entries cost more
-    than a 32nd of the whole is cut by its next character, so that names which share a long start (a
-    source page's date, "2016-03-…") do not make one unit too big to balance; a name no longer than
-    its prefix is a unit of its own, the prefix plus _END."""
+    than a 32nd of the whole (less on a site of over eight shards) is cut by its next character, so
+    that names which share a long start (a source page's date, "2016-03-…") do not make one unit too
+    big to balance; a name no longer than its prefix is a unit of its own, the prefix plus _END."""
     units: dict[tuple[str, str | None], int] = {}
     split: dict[str, list[tuple[str, int]]] = {}
     pages = 0
@@ -99,7 +99,9 @@ def buckets(docs: Path) -> tuple[dict[tuple[str, str | None], int], int]:
             cost, n = _tree_cost(path / entry)
             split[top].append((entry, cost))
             pages += n
-    limit = (sum(units.values()) + sum(c for named in split.values() for _, c in named)) / 32
+    # At least four units a shard (32 in all), so that the largest fit beside the others.
+    total = sum(units.values()) + sum(c for named in split.values() for _, c in named)
+    limit = total / max(32, 4 * -(-pages // PAGES_PER_SHARD))
     for top, named in split.items():
         units.update(_prefixes(top, named, "", limit))
     return units, pages

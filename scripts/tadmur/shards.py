@@ -39,7 +39,7 @@ _OTHER = "!"  # in a unit's prefix: any character not in _FIRST
 _END = "$"  # ends a unit's prefix that is a whole name
 # MkDocs' time for a page, in bytes of Markdown. Fitted to the eight shards of a 10,000-article site
 # (125 to 178 s each): 5.5 ms a page, 0.13 ms a link, 0.56 s a megabyte, within 10 s a shard. Text
-# alone (with 3,000 bytes a page) was off by up to 33 s: a source page's hundred links cost more than
+# alone (with 3,000 bytes a page) was off by up to 33 s: a source page's 60-odd links cost more than
 # its text, and two shards run at once, so the last one ran alone for a minute.
 _PAGE_COST = 9750  # a page's own part: its template, its Markdown converter, its file
 _LINK_COST = 236  # each link: parsed, then resolved and checked by MkDocs

@@ -45,25 +45,23 @@ _PAGE_COST = 9750  # a page's own part: its template, its Markdown converter, it
 _LINK_COST = 236  # each link: parsed, then resolved and checked by MkDocs
 
 
-def _cost(path: Path, size: int) -> int:
+def _cost(path: Path) -> int:
     """An estimate of MkDocs' time for one file, in bytes of Markdown: a page costs a fixed part, its
-    text and its links; other files are only copied."""
+    text and its links (read once, for both); other files are only copied."""
     if path.suffix != ".md":
-        return size // 50
-    with open(path, "rb") as f:
-        links = f.read().count(b"](")
-    return _PAGE_COST + size + _LINK_COST * links
+        return path.stat().st_size // 50
+    text = path.read_bytes()
+    return _PAGE_COST + len(text) + _LINK_COST * text.count(b"](")
 
 
 def _tree_cost(path: Path) -> tuple[int, int]:
     """(cost, Markdown pages) of a file or of everything under a folder."""
     if not path.is_dir():
-        return _cost(path, path.stat().st_size), int(path.suffix == ".md")
+        return _cost(path), int(path.suffix == ".md")
     cost = pages = 0
     for root, _dirs, files in os.walk(path):
         for name in files:
-            p = Path(root, name)
-            cost += _cost(p, p.stat().st_size)
+            cost += _cost(Path(root, name))
             pages += name.endswith(".md")
     return cost, pages
 

@@ -61,3 +61,25 @@ def test_links_between_pages_are_the_relative_paths_mkdocs_resolves():
         expected = posixpath.relpath(dst, posixpath.dirname(src) or ".")
         assert rel(src, dst) == expected, (src, dst)
         assert rel(src, dst, "p2") == expected + "#p2"
+
+
+def test_templates_read_a_dicts_keys_as_jinja_does(tmp_path):
+    """make_env looks a plain dict's key up first (faster); what a template means must not change."""
+    import jinja2
+    from tadmur.emit.common import make_env
+
+    source = (
+        "{{ d.link }}|{{ d['items'] }}|{{ d.items() | list | length }}|{{ d.get('link') }}|"
+        "{{ n.link }}|{% for k, v in d.items() %}{{ k }}{% endfor %}"
+    )
+    (tmp_path / "t.j2").write_text(source, encoding="utf-8")
+    ours = make_env(tmp_path).get_template("t.j2")
+    loader = jinja2.FileSystemLoader(str(tmp_path))
+    stock = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined)
+    values = {"d": {"link": "[a](a.md)", "items": [1, 2]}, "n": SimpleNamespace(link="x")}
+    assert ours.render(**values) == stock.get_template("t.j2").render(**values) == (
+        "[a](a.md)|[1, 2]|2|[a](a.md)|x|linkitems"
+    )
+    (tmp_path / "missing.j2").write_text("{{ d.nothing }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="nothing"):
+        make_env(tmp_path).get_template("missing.j2").render(d={"link": 1})

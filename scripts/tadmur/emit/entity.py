@@ -17,8 +17,28 @@ from .context import BuildContext, Page
 
 
 def emit(ctx: BuildContext) -> Iterable[Page]:
+    grouped = _ByArticle()
     for ent in ctx.kb.entities.values():
-        yield from _pages(ctx, ent)
+        yield from _pages(ctx, ent, grouped)
+
+
+class _ByArticle:
+    """An entity's mentions grouped by article, for its pages to share. Each page looking through all
+    of the entity's mentions was quadratic (some entities have tens of thousands, on hundreds of
+    pages). Only the last entity's grouping is kept: its pages are made one after another, and holding
+    every entity's at once would cost memory on a large site."""
+
+    def __init__(self) -> None:
+        self._of: str | None = None
+        self._groups: dict[str, list[Mention]] = {}
+
+    def __call__(self, eid: str, ms: list[Mention]) -> dict[str, list[Mention]]:
+        if eid != self._of:
+            groups: dict[str, list[Mention]] = {}
+            for m in ms:
+                groups.setdefault(m.article, []).append(m)
+            self._of, self._groups = eid, groups
+        return self._groups
 
 
 def sub_page(ent: Entity, what: str, n: int) -> str:
@@ -26,11 +46,12 @@ def sub_page(ent: Entity, what: str, n: int) -> str:
     return f"{ent.doc_path.removesuffix('.md')}/{what}-{n}.md"
 
 
-def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
+def _pages(ctx: BuildContext, ent: Entity, grouped: _ByArticle) -> Iterable[Page]:
     """The entity page first, then its numbered pages; which pages there are is known before any is made."""
     kb, lim = ctx.kb, ctx.limits
     ms = kb.by_entity.get(ent.id, [])
     arts = sorted({m.article for m in ms}, key=lambda a: (kb.article(a).published, a))
+    by_art = partial(grouped, ent.id, ms)
     per = lim.mention_articles
     chunks = [arts[i : i + per] for i in range(0, len(arts), per)]
     # [(n, path)] of every mentions page, the entity page as 1; [] when one page holds them all.
@@ -44,7 +65,7 @@ def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
     yield Page(
         ent.doc_path,
         ent.origin,
-        partial(entity_page, ctx, ent, ms, arts, chunks, mentions, events),
+        partial(entity_page, ctx, ent, ms, by_art, arts, chunks, mentions, events),
         partial(_entity_key, ctx, ent, ms, arts, chunks, mentions, events),
     )
     k = ctx.keys
@@ -52,7 +73,7 @@ def _pages(ctx: BuildContext, ent: Entity) -> Iterable[Page]:
         yield Page(
             path,
             ent.origin,
-            partial(_mentions_page, ctx, ent, n, path, mentions, chunk, ms),
+            partial(_mentions_page, ctx, ent, n, path, mentions, chunk, by_art),
             lambda n=n, chunk=chunk: k.key(
                 "mentions", k.entity(ent.id), n, mentions, [(k.article(a), k.mentions(a)) for a in chunk]
             ),
@@ -118,9 +139,9 @@ def _entity_key(
 
 
 def _mentions_page(
-    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, arts: list, ms: list
+    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, arts: list, by_art
 ) -> str:
-    groups = _mention_groups(ctx, path, arts, ms)
+    groups = _mention_groups(ctx, path, arts, by_art())
     return _list_page(ctx, ent, "mentions", n, path, pages, groups=groups, rows=[])
 
 
@@ -152,6 +173,7 @@ def entity_page(
     ctx: BuildContext,
     ent: Entity,
     ms: list[Mention],
+    by_art,
     arts: list[str],
     chunks: list[list[str]],
     mentions: list[tuple[int, str]],
@@ -159,7 +181,7 @@ def entity_page(
 ) -> str:
     src = ent.doc_path
     kb, lim = ctx.kb, ctx.limits
-    groups = _mention_groups(ctx, src, chunks[0] if chunks else [], ms)
+    groups = _mention_groups(ctx, src, chunks[0] if chunks else [], by_art())
     affiliation = [f"{md_escape(r)} {ctx.entity_link(src, t)}" for t, r in ent.affiliation]
     incoming_aff = [
         f"{ctx.entity_link(src, other.id)} ({md_escape(r)})" for other, r in ctx.affiliated.get(ent.id, [])
@@ -224,14 +246,12 @@ def _changed(ctx: BuildContext, eid: str, named: list[str]):
     return max(map(ctx.article_dates.__getitem__, arts), default=None)
 
 
-def _mention_groups(ctx: BuildContext, src: str, arts: list[str], ms: list[Mention]) -> list[dict]:
-    """The quoted sentences of these articles, one group per article, linked from page src."""
+def _mention_groups(
+    ctx: BuildContext, src: str, arts: list[str], by_art: dict[str, list[Mention]]
+) -> list[dict]:
+    """The quoted sentences of these articles (`by_art`: each article's mentions of the entity), one
+    group per article, linked from page src."""
     kb = ctx.kb
-    wanted = set(arts)
-    by_art: dict[str, list[Mention]] = {}
-    for m in ms:
-        if m.article in wanted:
-            by_art.setdefault(m.article, []).append(m)
     groups = []
     quotas: dict[str, Quota] = {}  # one page's share of each excerpts article
     for art in arts:

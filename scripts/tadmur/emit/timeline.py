@@ -3,6 +3,8 @@ numbered pages of a busy month, each page small whatever the size of the corpus.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Iterable
 from functools import partial
 
@@ -105,8 +107,14 @@ def _when(ev) -> tuple[str, str, str]:
     if not day:
         return "Undated", "Undated", "undated"
     if ev.precision != "year" or not ev.earliest:
-        return str(day.year), day.strftime("%B %Y"), f"{day.year}-{day.month:02d}"
+        return _month(day.year, day.month)
     return str(day.year), f"{day.year}, month not given", f"{day.year}-month-not-given"
+
+
+@functools.cache
+def _month(year: int, month: int) -> tuple[str, str, str]:
+    """_when of a dated event (asked for every event several times: strftime is slow)."""
+    return str(year), dt.date(year, month, 1).strftime("%B %Y"), f"{year}-{month:02d}"
 
 
 def _years(ctx: BuildContext, src: str, events: list) -> list[dict]:

@@ -178,9 +178,10 @@ def build_context(
     event_articles: dict[str, set[str]] = {}
     for e in events:
         at_place.setdefault(e.place, []).append(e)
+        arts = {rep.article for rep in e.reports}  # once per event, not once per entity in it
         for eid in common.entities_of(e):
             by_entity.setdefault(eid, []).append(e)
-            event_articles.setdefault(eid, set()).update(rep.article for rep in e.reports)
+            event_articles.setdefault(eid, set()).update(arts)
     geo = geo or Path("/nonexistent")
     ctx = BuildContext(
         kb=kb,

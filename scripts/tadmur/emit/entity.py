@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from ..catalog import KIND_DIRS, Entity
@@ -14,6 +14,9 @@ from ..mdtext import link, md_escape
 from ..reuse import Quota
 from .common import KIND_SINGULAR, ROLE_LABELS, entities_of, event_link, event_row, fmt_date, fmt_span, rel
 from .context import BuildContext, Page
+
+# An entity's mentions by article, made when a page first needs them (see _ByArticle).
+Grouped = Callable[[], dict[str, list[Mention]]]
 
 
 def emit(ctx: BuildContext) -> Iterable[Page]:
@@ -139,7 +142,7 @@ def _entity_key(
 
 
 def _mentions_page(
-    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, arts: list, by_art
+    ctx: BuildContext, ent: Entity, n: int, path: str, pages: list, arts: list, by_art: Grouped
 ) -> str:
     groups = _mention_groups(ctx, path, arts, by_art())
     return _list_page(ctx, ent, "mentions", n, path, pages, groups=groups, rows=[])
@@ -173,7 +176,7 @@ def entity_page(
     ctx: BuildContext,
     ent: Entity,
     ms: list[Mention],
-    by_art,
+    by_art: Grouped,
     arts: list[str],
     chunks: list[list[str]],
     mentions: list[tuple[int, str]],
